@@ -1,0 +1,23 @@
+"""keras_gan: generative adversarial networks for Keras 3 on TensorFlow.
+
+Importing the package costs no more than importing Keras: the data,
+metrics, export and training modules (which pull in tensorflow-datasets,
+SciPy or matplotlib) load on first attribute access.
+"""
+
+import importlib
+
+from keras_gan import callbacks, losses, models
+from keras_gan.models.gan import GAN
+
+__version__ = "0.1.0"
+
+_LAZY_SUBMODULES = ("data", "metrics", "export", "train_lib", "images")
+
+__all__ = ["GAN", "callbacks", "losses", "models", *_LAZY_SUBMODULES]
+
+
+def __getattr__(name):
+    if name in _LAZY_SUBMODULES:
+        return importlib.import_module(f"keras_gan.{name}")
+    raise AttributeError(f"module 'keras_gan' has no attribute '{name}'")

@@ -1,0 +1,93 @@
+"""Write a picture of generated samples every epoch."""
+
+import os
+
+import numpy as np
+from keras import callbacks
+
+from keras_gan import images
+
+
+class SampleGrid(callbacks.Callback):
+    """Writes samples from one fixed noise batch as a PNG every epoch.
+
+    The same noise every time, so successive pictures show how the
+    generator changes. Images become a grid; 2D points a scatter plot.
+    With `log_dir`, image grids also go to TensorBoard.
+
+    Args:
+        directory: Where the PNG files go, named
+            `samples_epoch_0001.png`, ... (epochs counted from 1).
+        num_samples: Samples per picture. Defaults to `64` (2,500 would
+            suit 2D points).
+        seed: Seed of the fixed noise. Defaults to `0`.
+        every_n_epochs: Write every this many epochs. Defaults to `1`.
+        value_range: Range of image samples. Defaults to `(-1.0, 1.0)`.
+        log_dir: TensorBoard log directory for image summaries. Defaults to
+            `None`.
+    """
+
+    def __init__(
+        self,
+        directory,
+        num_samples=64,
+        seed=0,
+        every_n_epochs=1,
+        value_range=(-1.0, 1.0),
+        log_dir=None,
+    ):
+        super().__init__()
+        if num_samples < 1 or every_n_epochs < 1:
+            raise ValueError(
+                "Expected positive `num_samples` and `every_n_epochs`. "
+                f"Received: num_samples={num_samples}, every_n_epochs="
+                f"{every_n_epochs}"
+            )
+        self.directory = directory
+        self.num_samples = num_samples
+        self.seed = seed
+        self.every_n_epochs = every_n_epochs
+        self.value_range = value_range
+        self.log_dir = log_dir
+        self._writer = None
+        self.paths = []
+
+    def on_train_begin(self, logs=None):
+        rng = np.random.default_rng(self.seed)
+        self.noise = rng.standard_normal(
+            (self.num_samples, self.model.latent_dim)
+        ).astype(np.float32)
+        if self.log_dir is not None and self._writer is None:
+            import tensorflow as tf
+
+            self._writer = tf.summary.create_file_writer(
+                os.path.join(self.log_dir, "samples")
+            )
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every_n_epochs:
+            return
+        samples = np.asarray(self.model.generator(self.noise, training=False))
+        path = os.path.join(
+            self.directory, f"samples_epoch_{epoch + 1:04d}.png"
+        )
+        images.save_samples_png(
+            samples, path, self.value_range, title=f"epoch {epoch + 1}"
+        )
+        self.paths.append(path)
+        if self._writer is not None and samples.ndim == 4:
+            import tensorflow as tf
+
+            grid = images.tile_images(
+                images.to_unit_range(samples, self.value_range)
+            )
+            with self._writer.as_default():
+                tf.summary.image(
+                    "samples", grid[np.newaxis], step=self.model.generator_steps
+                )
+            self._writer.flush()
+
+    def on_train_end(self, logs=None):
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None

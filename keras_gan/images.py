@@ -1,0 +1,145 @@
+"""Turning generated samples into pictures: image grids and 2D scatter
+plots, written atomically as PNG files."""
+
+import math
+import os
+import tempfile
+
+import numpy as np
+
+
+def to_unit_range(samples, value_range=(-1.0, 1.0)):
+    """Maps samples from `value_range` to [0, 1], clipped.
+
+    Args:
+        samples: An array of samples.
+        value_range: The `(low, high)` range of the samples. Defaults to
+            `(-1.0, 1.0)`, the range of a tanh generator.
+
+    Returns:
+        A float32 NumPy array in [0, 1].
+    """
+    low, high = value_range
+    samples = (np.asarray(samples, dtype=np.float32) - low) / (high - low)
+    return np.clip(samples, 0.0, 1.0)
+
+
+def tile_images(images, columns=None, padding=1):
+    """Tiles a batch of images into one grid image.
+
+    Args:
+        images: Array `[n, height, width, channels]` with values in [0, 1].
+        columns: Images per row. Defaults to `None`: ceil(sqrt(n)).
+        padding: Pixels between images. Defaults to `1`.
+
+    Returns:
+        A uint8 array `[rows * (height + padding) - padding, ..., channels]`.
+    """
+    images = np.asarray(images)
+    if images.ndim != 4:
+        raise ValueError(
+            "Expected images of shape [n, height, width, channels]. "
+            f"Received shape {images.shape}."
+        )
+    n, height, width, channels = images.shape
+    columns = columns or math.ceil(math.sqrt(n))
+    rows = math.ceil(n / columns)
+    grid = np.ones(
+        (
+            rows * (height + padding) - padding,
+            columns * (width + padding) - padding,
+            channels,
+        ),
+        dtype=np.float32,
+    )
+    for index, image in enumerate(images):
+        top = (index // columns) * (height + padding)
+        left = (index % columns) * (width + padding)
+        grid[top : top + height, left : left + width] = image
+    return np.round(np.clip(grid, 0.0, 1.0) * 255).astype(np.uint8)
+
+
+def _atomic_write(path, write):
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+def save_png(image, path, scale=1):
+    """Writes a uint8 `[height, width, channels]` image as a PNG, atomically.
+
+    Args:
+        image: The image; 1 or 3 channels.
+        path: Destination file.
+        scale: Integer upscaling factor (nearest neighbour), so small images
+            stay visible. Defaults to `1`.
+    """
+    from PIL import Image
+
+    image = np.asarray(image)
+    if scale > 1:
+        image = image.repeat(scale, axis=0).repeat(scale, axis=1)
+    if image.ndim == 3 and image.shape[-1] == 1:
+        image = image[..., 0]
+    _atomic_write(path, lambda tmp: Image.fromarray(image).save(tmp, "PNG"))
+
+
+def save_scatter_png(points, path, reference=None, title=None):
+    """Writes a scatter plot of 2D samples as a PNG, atomically.
+
+    Args:
+        points: Array `[n, 2]` of generated samples.
+        path: Destination file.
+        reference: Optional array `[m, 2]` of real samples or mode centres,
+            drawn beneath. Defaults to `None`.
+        title: Plot title. Defaults to `None`.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(5, 5), dpi=100)
+    if reference is not None:
+        reference = np.asarray(reference)
+        axes.scatter(*reference.T, s=30, c="tab:orange", label="real")
+    axes.scatter(*np.asarray(points).T, s=2, alpha=0.5, label="generated")
+    axes.set_aspect("equal")
+    axes.legend(loc="upper right")
+    if title:
+        axes.set_title(title)
+    try:
+        _atomic_write(path, lambda tmp: figure.savefig(tmp, format="png"))
+    finally:
+        plt.close(figure)
+
+
+def save_samples_png(samples, path, value_range=(-1.0, 1.0), title=None):
+    """Writes generated samples as a picture: a grid for images
+    `[n, h, w, c]`, a scatter plot for 2D points `[n, 2]`.
+
+    Args:
+        samples: The samples, in the generator's output units.
+        path: Destination PNG file.
+        value_range: Range of image samples. Defaults to `(-1.0, 1.0)`.
+        title: Title of a scatter plot. Defaults to `None`.
+    """
+    samples = np.asarray(samples)
+    if samples.ndim == 4:
+        grid = tile_images(to_unit_range(samples, value_range))
+        save_png(grid, path, scale=max(1, 256 // grid.shape[0]))
+    elif samples.ndim == 2 and samples.shape[1] == 2:
+        save_scatter_png(samples, path, title=title)
+    else:
+        raise ValueError(
+            "Expected image samples [n, height, width, channels] or 2D "
+            f"points [n, 2]. Received shape {samples.shape}."
+        )

@@ -1,0 +1,497 @@
+"""The `GAN` model: adversarial training with `model.fit`."""
+
+import warnings
+
+import keras
+import tensorflow as tf
+from keras import ops
+
+from keras_gan import losses as losses_module
+from keras_gan.models import real_batches
+
+
+def _default_optimizer():
+    # Radford et al. (2016): Adam, learning rate 2e-4, beta_1 = 0.5.
+    return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
+
+
+def _check_positive_int(name, value):
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(
+            f"Invalid value for argument `{name}`. Expected a positive "
+            f"integer. Received: {name}={value!r}"
+        )
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class GAN(keras.Model):
+    """A generative adversarial network trained with `fit`.
+
+    Each training step follows the algorithm of Goodfellow et al. (2014):
+    `discriminator_steps` (k) discriminator updates, each on its own real
+    batch and fresh noise with the generator fixed, then one generator update
+    on fresh noise with the discriminator fixed. Each update differentiates
+    only its own player's trainable variables.
+
+    Real data: `fit` takes an ordinary batched `tf.data.Dataset` (elements
+    may be tensors, `(images, labels)` tuples or TFDS dicts with an `"image"`
+    key) or an array of samples with `batch_size`. One step consumes k
+    consecutive batches, so an epoch over N batches has N // k steps and
+    `steps_per_epoch` counts generator updates.
+
+    Logged every step: `d_loss` (with penalties), `g_loss`, `d_real` and
+    `d_fake` (the mean discriminator output on real and generated batches:
+    a probability for the logistic losses, the raw critic value otherwise),
+    and one key per penalty. The discriminator values are averaged over the
+    step's k updates.
+
+    Discriminators should not use batch normalisation: the generator update
+    runs the discriminator with `training=True`, which would update its
+    moving statistics, and the gradient penalties assume examples do not
+    interact.
+
+    Args:
+        generator: A model mapping noise `[batch, latent_dim]` to samples.
+        discriminator: A model mapping samples to one raw output (logit or
+            critic value) per example, `[batch, 1]`.
+        latent_dim: Size of the noise vector, drawn from N(0, I). Defaults
+            to `None`: read from the generator's input shape.
+        discriminator_steps: Discriminator updates per generator update (k).
+            Defaults to `1`.
+        seed: Seed of the model's `keras.random.SeedGenerator`, the source
+            of all noise. Defaults to `None` (unseeded).
+        **kwargs: Passed to `keras.Model` (`name`, `dtype`...).
+
+    Example:
+
+    ```python
+    gan = keras_gan.GAN(
+        keras_gan.models.mlp_generator(latent_dim=64),
+        keras_gan.models.mlp_discriminator(input_dim=2),
+        discriminator_steps=2,
+        seed=0,
+    )
+    gan.compile(loss="non_saturating")
+    gan.fit(keras_gan.data.mixture_dataset("ring", 256), steps_per_epoch=500)
+    samples = gan.generate(1000)
+    ```
+    """
+
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        latent_dim=None,
+        discriminator_steps=1,
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        for name, model in (
+            ("generator", generator),
+            ("discriminator", discriminator),
+        ):
+            if not isinstance(model, keras.layers.Layer):
+                raise TypeError(
+                    f"Expected `{name}` to be a keras.Model. Received: "
+                    f"{name} of type {type(model).__name__}"
+                )
+        if latent_dim is None:
+            latent_dim = _latent_dim_of(generator)
+        _check_positive_int("latent_dim", latent_dim)
+        _check_positive_int("discriminator_steps", discriminator_steps)
+        _check_compatible(generator, discriminator)
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = int(latent_dim)
+        self.discriminator_steps = int(discriminator_steps)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(
+            seed, name="seed_generator"
+        )
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        self.d_real_tracker = keras.metrics.Mean(name="d_real")
+        self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
+        self.penalty_trackers = []
+        self.adversarial_loss = None
+        self.penalties = []
+        if generator.built and discriminator.built:
+            self.built = True
+
+    # -- Configuration --
+
+    def compile(
+        self,
+        g_optimizer=None,
+        d_optimizer=None,
+        loss="non_saturating",
+        penalties=None,
+        **kwargs,
+    ):
+        """Configures the model for training.
+
+        Args:
+            g_optimizer: Generator optimizer: an instance, name or config.
+                Defaults to `None`: Adam(2e-4, beta_1=0.5).
+            d_optimizer: Discriminator optimizer, likewise. Must be a
+                different instance from `g_optimizer`.
+            loss: The adversarial loss: an `AdversarialLoss` or one of
+                `keras_gan.losses.loss_names()`. Defaults to
+                `"non_saturating"`.
+            penalties: Discriminator penalties (`GradientPenalty`,
+                `R1Penalty`, their names, or your own `DiscriminatorPenalty`)
+                added to the discriminator's loss. Defaults to `None`.
+            **kwargs: Passed to `keras.Model.compile`: `run_eagerly`,
+                `steps_per_execution`, `jit_compile`.
+        """
+        for argument in ("optimizer", "loss_weights", "metrics"):
+            if argument in kwargs:
+                raise ValueError(
+                    f"`GAN.compile` does not take `{argument}`: use "
+                    "`g_optimizer`, `d_optimizer`, `loss` and `penalties`. "
+                    f"Received: {argument}={kwargs[argument]!r}"
+                )
+        g_optimizer = keras.optimizers.get(g_optimizer or _default_optimizer())
+        d_optimizer = keras.optimizers.get(d_optimizer or _default_optimizer())
+        if g_optimizer is d_optimizer:
+            raise ValueError(
+                "Expected two optimizer instances, one per player: an "
+                "optimizer keeps per-variable state and counts its own "
+                "steps. Received the same instance for `g_optimizer` and "
+                "`d_optimizer`."
+            )
+        policy = self.generator.dtype_policy.name
+        if policy == "mixed_float16":
+            g_optimizer, d_optimizer = (
+                opt
+                if isinstance(opt, keras.optimizers.LossScaleOptimizer)
+                else keras.optimizers.LossScaleOptimizer(opt)
+                for opt in (g_optimizer, d_optimizer)
+            )
+        self.g_optimizer = g_optimizer
+        self.d_optimizer = d_optimizer
+        self.adversarial_loss = losses_module.get(loss)
+        if penalties is None:
+            penalties = []
+        elif not isinstance(penalties, (list, tuple)):
+            penalties = [penalties]
+        self.penalties = [losses_module.get_penalty(p) for p in penalties]
+        names = [p.name for p in self.penalties]
+        if len(set(names)) != len(names):
+            raise ValueError(
+                "Expected at most one penalty of each kind. Received: "
+                f"penalties={self.penalties}"
+            )
+        self.penalty_trackers = [keras.metrics.Mean(name=n) for n in names]
+        super().compile(optimizer=None, **kwargs)
+
+    def get_compile_config(self):
+        if not self.compiled:
+            return {}
+        serialize = keras.saving.serialize_keras_object
+        return {
+            "g_optimizer": serialize(self.g_optimizer),
+            "d_optimizer": serialize(self.d_optimizer),
+            "loss": serialize(self.adversarial_loss),
+            "penalties": [serialize(p) for p in self.penalties],
+            "steps_per_execution": self.steps_per_execution,
+            "jit_compile": self.jit_compile,
+            "run_eagerly": self.run_eagerly,
+        }
+
+    def compile_from_config(self, config):
+        deserialize = keras.saving.deserialize_keras_object
+        self.compile(
+            g_optimizer=deserialize(config["g_optimizer"]),
+            d_optimizer=deserialize(config["d_optimizer"]),
+            loss=deserialize(config["loss"]),
+            penalties=[deserialize(p) for p in config["penalties"]],
+            steps_per_execution=config.get("steps_per_execution", 1),
+            jit_compile=config.get("jit_compile", "auto"),
+            run_eagerly=config.get("run_eagerly", False),
+        )
+        # Build the optimizer state now, so the saved state loads into it.
+        self._build_optimizers()
+
+    # The noise state is saved with the weights, so a reloaded model goes on
+    # drawing the noise the original would have drawn.
+    _SEED_STATE_KEY = "seed_generator_state"
+
+    def save_own_variables(self, store):
+        super().save_own_variables(store)
+        store[self._SEED_STATE_KEY] = ops.convert_to_numpy(
+            self.seed_generator.state
+        )
+
+    def load_own_variables(self, store):
+        if self._SEED_STATE_KEY in store:
+            self.seed_generator.state.assign(store[self._SEED_STATE_KEY])
+        for index, variable in enumerate(
+            self._trainable_variables + self._non_trainable_variables
+        ):
+            variable.assign(store[f"{index}"])
+
+    def get_config(self):
+        serialize = keras.saving.serialize_keras_object
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "generator": serialize(self.generator),
+            "discriminator": serialize(self.discriminator),
+            "latent_dim": self.latent_dim,
+            "discriminator_steps": self.discriminator_steps,
+            "seed": self.seed,
+        }
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        for key in ("generator", "discriminator"):
+            config[key] = keras.saving.deserialize_keras_object(
+                config[key], custom_objects=custom_objects
+            )
+        return cls(**config)
+
+    # -- Inference --
+
+    def call(self, z, training=False):
+        """Maps noise `z` `[batch, latent_dim]` to generated samples."""
+        return self.generator(z, training=training)
+
+    def build(self, input_shape=None):
+        if not self.generator.built:
+            self.generator.build((None, self.latent_dim))
+        if not self.discriminator.built:
+            output = self.generator.compute_output_spec(
+                keras.KerasTensor((1, self.latent_dim))
+            )
+            self.discriminator.build(output.shape)
+        self.built = True
+
+    def generate(self, num_samples, seed=None, batch_size=256):
+        """Draws `num_samples` samples from the generator (inference mode).
+
+        Args:
+            num_samples: How many samples to draw.
+            seed: Seed of the noise. Defaults to `None`: the next noise of
+                the model's seed generator.
+            batch_size: Samples generated per forward pass. Defaults to
+                `256`.
+
+        Returns:
+            A NumPy array of `num_samples` samples, in the generator's
+            output units.
+        """
+        _check_positive_int("num_samples", num_samples)
+        seed = self.seed_generator if seed is None else seed
+        z = keras.random.normal((num_samples, self.latent_dim), seed=seed)
+        return ops.convert_to_numpy(
+            self.predict(z, batch_size=batch_size, verbose=0)
+        )
+
+    @property
+    def generator_steps(self):
+        """Generator updates made so far (the step count that survives
+        saving and resuming)."""
+        if not self.compiled:
+            return 0
+        return int(self.g_optimizer.iterations.numpy())
+
+    # -- Training --
+
+    @property
+    def metrics(self):
+        return [
+            self.d_loss_tracker,
+            self.g_loss_tracker,
+            self.d_real_tracker,
+            self.d_fake_tracker,
+            *self.penalty_trackers,
+        ]
+
+    def fit(self, x=None, y=None, batch_size=None, **kwargs):
+        """Trains the GAN on real data; see `keras.Model.fit`.
+
+        Args:
+            x: Real data: a batched `tf.data.Dataset`, or an array of samples
+                batched with `batch_size`. Each step consumes
+                `discriminator_steps` consecutive batches.
+            y: Must be `None`: a GAN has no targets.
+            batch_size: Batch size for array inputs only. Defaults to
+                `None` (32 for arrays).
+            **kwargs: Passed to `keras.Model.fit` (`epochs`,
+                `steps_per_epoch`, `callbacks`, `validation_data`...).
+
+        Returns:
+            A `keras.callbacks.History`.
+        """
+        if not self.compiled:
+            raise RuntimeError(
+                "You must call `compile()` before calling `fit()` on a GAN."
+            )
+        if y is not None:
+            raise ValueError(
+                "A GAN trains on real samples alone: expected `y=None`. "
+                f"Received y of type {type(y).__name__}"
+            )
+        dataset = real_batches.as_dataset(
+            x, batch_size, kwargs.get("shuffle", True), self.seed
+        )
+        self._check_sample_shape(dataset.element_spec.shape[1:])
+        dataset = real_batches.group_real_batches(
+            dataset, self.discriminator_steps
+        )
+        kwargs["shuffle"] = False  # tf.data datasets shuffle themselves
+        if not self.built:
+            self.build()
+        self._build_optimizers()
+        with warnings.catch_warnings():
+            if kwargs.get("steps_per_epoch") is None:
+                # Without steps_per_epoch an epoch ends where the data ends;
+                # Keras still warns about it when the length is unknown.
+                warnings.filterwarnings(
+                    "ignore", message="Your input ran out of data"
+                )
+            return super().fit(dataset, **kwargs)
+
+    def train_step(self, data):
+        real = data
+        # Every op of the step depends on the data. Otherwise, when a
+        # dataset of unknown length runs out, graph execution would still
+        # run the ops that do not read it (noise, optimizer step counters).
+        with tf.control_dependencies([real]):
+            batch_size = tf.shape(real)[1]
+            for step in range(self.discriminator_steps):
+                self._discriminator_update(real[step])
+            self._generator_update(batch_size)
+        return {m.name: m.result() for m in self.metrics}
+
+    def test_step(self, data):
+        real = ops.cast(real_batches.real_part(data), "float32")
+        generated = self.generator(self._noise(ops.shape(real)[0]))
+        d_loss, penalty_values, real_out, fake_out = self._discriminator_loss(
+            real, generated, training=False
+        )
+        self.g_loss_tracker.update_state(
+            self.adversarial_loss.generator_loss(fake_out)
+        )
+        self._track_discriminator(d_loss, penalty_values, real_out, fake_out)
+        return {m.name: m.result() for m in self.metrics}
+
+    def _noise(self, batch_size):
+        return keras.random.normal(
+            (batch_size, self.latent_dim), seed=self.seed_generator
+        )
+
+    def _discriminator_loss(self, real, generated, training):
+        real_out = ops.cast(
+            self.discriminator(real, training=training), "float32"
+        )
+        fake_out = ops.cast(
+            self.discriminator(generated, training=training), "float32"
+        )
+        d_loss = self.adversarial_loss.discriminator_loss(real_out, fake_out)
+        penalty_values = [
+            p(self.discriminator, real, generated, self.seed_generator)
+            for p in self.penalties
+        ]
+        total = d_loss + sum(penalty_values)
+        if self.discriminator.losses:
+            total += ops.sum(self.discriminator.losses)
+        return total, penalty_values, real_out, fake_out
+
+    def _discriminator_update(self, real):
+        # The generator's forward pass stays outside the tape: no gradient
+        # can reach the generator from this update.
+        generated = self.generator(
+            self._noise(ops.shape(real)[0]), training=True
+        )
+        variables = self.discriminator.trainable_variables
+        with tf.GradientTape() as tape:
+            d_loss, penalty_values, real_out, fake_out = (
+                self._discriminator_loss(real, generated, training=True)
+            )
+            scaled = self.d_optimizer.scale_loss(d_loss)
+        gradients = tape.gradient(scaled, variables)
+        self.d_optimizer.apply_gradients(zip(gradients, variables))
+        self._track_discriminator(d_loss, penalty_values, real_out, fake_out)
+
+    def _generator_update(self, batch_size):
+        variables = self.generator.trainable_variables
+        with tf.GradientTape() as tape:
+            generated = self.generator(self._noise(batch_size), training=True)
+            fake_out = ops.cast(
+                self.discriminator(generated, training=True), "float32"
+            )
+            g_loss = self.adversarial_loss.generator_loss(fake_out)
+            if self.generator.losses:
+                g_loss += ops.sum(self.generator.losses)
+            scaled = self.g_optimizer.scale_loss(g_loss)
+        # Only the generator's variables are differentiated and updated:
+        # the discriminator is fixed during this update.
+        gradients = tape.gradient(scaled, variables)
+        self.g_optimizer.apply_gradients(zip(gradients, variables))
+        self.g_loss_tracker.update_state(g_loss)
+
+    def _track_discriminator(self, d_loss, penalty_values, real_out, fake_out):
+        output = self.adversarial_loss.discriminator_output
+        self.d_loss_tracker.update_state(d_loss)
+        self.d_real_tracker.update_state(ops.mean(output(real_out)))
+        self.d_fake_tracker.update_state(ops.mean(output(fake_out)))
+        for tracker, value in zip(self.penalty_trackers, penalty_values):
+            tracker.update_state(value)
+
+    def _build_optimizers(self):
+        for optimizer, model in (
+            (self.g_optimizer, self.generator),
+            (self.d_optimizer, self.discriminator),
+        ):
+            if not optimizer.built:
+                optimizer.build(model.trainable_variables)
+
+    def _check_sample_shape(self, sample_shape):
+        expected = _sample_shape(self.discriminator)
+        if expected is not None and not _shapes_match(expected, sample_shape):
+            raise ValueError(
+                f"Expected real samples of shape {expected} (the "
+                "discriminator's input). Received batches of samples of "
+                f"shape {tuple(sample_shape)}."
+            )
+
+
+def _sample_shape(model):
+    try:
+        return tuple(model.input_shape[1:])
+    except (AttributeError, ValueError):
+        return None
+
+
+def _latent_dim_of(generator):
+    shape = _sample_shape(generator)
+    if shape is None or len(shape) != 1 or shape[0] is None:
+        raise ValueError(
+            "Could not read `latent_dim` from the generator's input shape "
+            f"{shape}: pass `latent_dim` explicitly."
+        )
+    return shape[0]
+
+
+def _shapes_match(expected, received):
+    return len(expected) == len(received) and all(
+        e is None or r is None or e == r for e, r in zip(expected, received)
+    )
+
+
+def _check_compatible(generator, discriminator):
+    try:
+        produced = tuple(generator.output_shape[1:])
+    except (AttributeError, ValueError):
+        return
+    expected = _sample_shape(discriminator)
+    if expected is not None and not _shapes_match(expected, produced):
+        raise ValueError(
+            "The generator's output shape must match the discriminator's "
+            f"input shape. Expected samples of shape {expected}. Received "
+            f"a generator producing shape {produced}."
+        )

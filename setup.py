@@ -1,0 +1,49 @@
+"""Packaging for keras_gan."""
+
+import pathlib
+
+import setuptools
+
+HERE = pathlib.Path(__file__).parent
+
+setuptools.setup(
+    name="keras_gan",
+    version="0.1.0",
+    description=(
+        "Generative adversarial networks for Keras 3 on TensorFlow, "
+        "trained with model.fit."
+    ),
+    long_description=(HERE / "README.md").read_text(encoding="utf-8"),
+    long_description_content_type="text/markdown",
+    license="Apache-2.0",
+    python_requires=">=3.10",
+    packages=setuptools.find_packages(include=["keras_gan", "keras_gan.*"]),
+    install_requires=[
+        # `tensorflow` on GPU machines; `tensorflow-cpu` satisfies it too
+        # only by name, so CI installs tensorflow-cpu before this package.
+        "keras>=3.6",
+        "tensorflow-datasets>=4.9",
+        # tensorflow-datasets 4.9 imports it without declaring it.
+        "importlib_resources",
+        "absl-py>=2.0",
+        "tensorboard>=2.16",
+        "numpy>=1.26",
+        "scipy>=1.11",
+        "pillow>=10.0",
+        "matplotlib>=3.8",
+    ],
+    extras_require={
+        "cpu": ["tensorflow-cpu>=2.16"],
+        "gpu": ["tensorflow[and-cuda]>=2.16"],
+        "test": ["pytest>=8", "ruff>=0.6", "hypothesis>=6.100"],
+    },
+    scripts=[
+        f"bin/{name}"
+        for name in ("train", "evaluate", "generate", "export", "benchmark")
+        if (HERE / "bin" / name).exists()
+    ],
+    classifiers=[
+        "Programming Language :: Python :: 3",
+        "Topic :: Scientific/Engineering :: Artificial Intelligence",
+    ],
+)

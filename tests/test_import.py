@@ -1,0 +1,25 @@
+"""Importing keras_gan does no work beyond importing Keras."""
+
+import subprocess
+import sys
+
+HEAVY = ["tensorflow_datasets", "scipy", "matplotlib", "PIL", "sklearn"]
+
+
+def test_import_loads_nothing_heavy_beyond_keras():
+    code = (
+        "import sys, keras; before = set(sys.modules); import keras_gan; "
+        f"print([m for m in {HEAVY!r} "
+        "if m in sys.modules and m not in before])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_lazy_submodules_resolve():
+    import keras_gan
+
+    assert keras_gan.images.tile_images is not None
+    assert keras_gan.GAN is keras_gan.models.GAN
