@@ -8,20 +8,53 @@ import tempfile
 import numpy as np
 
 
-def to_unit_range(samples, value_range=(-1.0, 1.0)):
-    """Maps samples from `value_range` to [0, 1], clipped.
+def to_unit_range(samples, value_range=(-1.0, 1.0), clip=True):
+    """Maps samples from `value_range` to [0, 1].
+
+    `x -> (x - low) / (high - low)`: for the default tanh range,
+    `(x + 1) / 2`.
 
     Args:
-        samples: An array of samples.
+        samples: A NumPy array (or Python numbers) or a tensor.
         value_range: The `(low, high)` range of the samples. Defaults to
             `(-1.0, 1.0)`, the range of a tanh generator.
+        clip: Whether to clip the result to [0, 1], so slightly
+            out-of-range generator outputs stay valid pixel values.
+            Defaults to `True`.
 
     Returns:
-        A float32 NumPy array in [0, 1].
+        float32 samples in [0, 1]: a NumPy array for NumPy input, a tensor
+        otherwise.
     """
     low, high = value_range
-    samples = (np.asarray(samples, dtype=np.float32) - low) / (high - low)
-    return np.clip(samples, 0.0, 1.0)
+    if _is_tensor(samples):
+        from keras import ops
+
+        unit = (ops.cast(samples, "float32") - low) / (high - low)
+        return ops.clip(unit, 0.0, 1.0) if clip else unit
+    unit = (np.asarray(samples, dtype=np.float32) - low) / (high - low)
+    return np.clip(unit, 0.0, 1.0) if clip else unit
+
+
+def from_unit_range(samples, value_range=(-1.0, 1.0)):
+    """Maps samples from [0, 1] to `value_range`: `x -> low + x (high - low)`.
+
+    Args:
+        samples: A NumPy array (or Python numbers) or a tensor in [0, 1].
+        value_range: The target `(low, high)` range. Defaults to
+            `(-1.0, 1.0)`.
+
+    Returns:
+        The samples in `value_range`, of the same kind as the input.
+    """
+    low, high = value_range
+    if _is_tensor(samples):
+        return samples * (high - low) + low
+    return np.asarray(samples, dtype=np.float32) * (high - low) + low
+
+
+def _is_tensor(value):
+    return not isinstance(value, (np.ndarray, np.generic, int, float, list))
 
 
 def tile_images(images, columns=None, padding=1):

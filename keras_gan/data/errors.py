@@ -1,0 +1,9 @@
+"""Errors raised by the data pipelines."""
+
+
+class DatasetUnavailableError(ValueError):
+    """A dataset cannot be had here: not prepared, not found, or invalid.
+
+    The message always says how to get it (what to install, which files
+    to put where, or how to prepare it on a networked machine).
+    """
