@@ -1,0 +1,77 @@
+"""Offline GAN quality metrics.
+
+Feature-based metrics (Frechet distance, KID, improved precision/recall,
+density/coverage, classifier score) take activations as NumPy arrays; the
+feature extractors (a classifier trained on the domain, or InceptionV3 where
+its weights are on disk) turn images into them. Mode metrics score 2D
+Gaussian-mixture samples. Nothing here loads or trains a model at import;
+SciPy is imported on first use.
+"""
+
+from keras_gan.metrics.classifier import (
+    build_classifier,
+    default_cache_dir,
+    fashion_mnist_classifier_paths,
+    load_fashion_mnist_feature_extractor,
+    load_or_train_fashion_mnist_classifier,
+    train_classifier,
+)
+from keras_gan.metrics.classifier_score import (
+    classifier_score_from_logits,
+    classifier_score_from_probabilities,
+)
+from keras_gan.metrics.evaluation import evaluate_features, evaluate_images
+from keras_gan.metrics.features import ClassifierFeatureExtractor
+from keras_gan.metrics.frechet import (
+    frechet_distance_from_activations,
+    frechet_distance_from_statistics,
+)
+from keras_gan.metrics.inception import (
+    InceptionV3FeatureExtractor,
+    InceptionWeightsNotFoundError,
+    inception_v3_weights_path,
+    preprocess_for_inception_v3,
+)
+from keras_gan.metrics.kernel import (
+    kernel_distance_from_activations,
+    polynomial_kernel,
+    polynomial_mmd2_unbiased,
+)
+from keras_gan.metrics.manifold import (
+    density_coverage_from_activations,
+    manifold_metrics_from_activations,
+    nearest_neighbour_distances,
+    precision_recall_from_activations,
+)
+from keras_gan.metrics.modes import mode_metrics, nearest_modes
+from keras_gan.metrics.moments import RunningMoments
+
+__all__ = [
+    "ClassifierFeatureExtractor",
+    "InceptionV3FeatureExtractor",
+    "InceptionWeightsNotFoundError",
+    "RunningMoments",
+    "build_classifier",
+    "classifier_score_from_logits",
+    "classifier_score_from_probabilities",
+    "default_cache_dir",
+    "density_coverage_from_activations",
+    "evaluate_features",
+    "evaluate_images",
+    "fashion_mnist_classifier_paths",
+    "frechet_distance_from_activations",
+    "frechet_distance_from_statistics",
+    "inception_v3_weights_path",
+    "kernel_distance_from_activations",
+    "load_fashion_mnist_feature_extractor",
+    "load_or_train_fashion_mnist_classifier",
+    "manifold_metrics_from_activations",
+    "mode_metrics",
+    "nearest_modes",
+    "nearest_neighbour_distances",
+    "polynomial_kernel",
+    "polynomial_mmd2_unbiased",
+    "precision_recall_from_activations",
+    "preprocess_for_inception_v3",
+    "train_classifier",
+]
