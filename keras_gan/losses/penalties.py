@@ -4,6 +4,8 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from keras_gan import distribute
+
 # Inside the square root, so the gradient of the norm stays finite when the
 # discriminator's input gradient is exactly zero (TF-GAN does the same).
 _NORM_EPSILON = 1e-10
@@ -51,7 +53,10 @@ class DiscriminatorPenalty:
             real: A real batch.
             generated: A generated batch of the same shape.
             seed_generator: A `keras.random.SeedGenerator` for any
-                randomness the penalty needs.
+                randomness the penalty needs. Under a `tf.distribute`
+                strategy it gives every replica the same values: draw
+                per-example values with
+                `keras_gan.distribute.replica_random`.
         """
         raise NotImplementedError
 
@@ -96,7 +101,11 @@ class GradientPenalty(DiscriminatorPenalty):
         real = ops.cast(real, "float32")
         generated = ops.cast(generated, "float32")
         shape = [ops.shape(real)[0]] + [1] * (len(real.shape) - 1)
-        eps = keras.random.uniform(shape, seed=seed_generator)
+        # Per replica under a strategy: this replica's rows of the global
+        # batch's draw (a seed generator alone repeats them on every one).
+        eps = distribute.replica_random(
+            keras.random.uniform, shape, seed=seed_generator
+        )
         interpolated = real + eps * (generated - real)
         squared = _squared_input_gradient_norm(discriminator, interpolated)
         norm = ops.sqrt(squared + _NORM_EPSILON)

@@ -6,6 +6,7 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from keras_gan import distribute
 from keras_gan import losses as losses_module
 from keras_gan.models import real_batches
 
@@ -44,6 +45,16 @@ class GAN(keras.Model):
     a probability for the logistic losses, the raw critic value otherwise),
     and one key per penalty. The discriminator values are averaged over the
     step's k updates.
+
+    Distributed training (`tf.distribute`: `MirroredStrategy`,
+    `MultiWorkerMirroredStrategy`, `TPUStrategy`): create the GAN and
+    compile it under `strategy.scope()`, and batch the data with the global
+    batch size, divisible by the number of replicas. Each replica's losses
+    are means over its shard, divided by the replica count since the
+    optimizers sum the replicas' gradients; logged values are averaged over
+    replicas; noise is drawn for the global batch and sliced per replica.
+    One step is thus the same computation on any number of replicas (see
+    `keras_gan.distribute`).
 
     Discriminators should not use batch normalisation: the generator update
     runs the discriminator with `training=True`, which would update its
@@ -183,7 +194,14 @@ class GAN(keras.Model):
                 "Expected at most one penalty of each kind. Received: "
                 f"penalties={self.penalties}"
             )
-        self.penalty_trackers = [keras.metrics.Mean(name=n) for n in names]
+        # Assigned without Keras's attribute tracking: a model that is
+        # already built has its state locked, and these trackers hold no
+        # state worth saving (the `metrics` property lists them).
+        object.__setattr__(
+            self,
+            "penalty_trackers",
+            [keras.metrics.Mean(name=n) for n in names],
+        )
         super().compile(optimizer=None, **kwargs)
 
     def get_compile_config(self):
@@ -339,13 +357,25 @@ class GAN(keras.Model):
             x, batch_size, kwargs.get("shuffle", True), self.seed
         )
         self._check_sample_shape(dataset.element_spec.shape[1:])
+        replicas = self.distribute_strategy.num_replicas_in_sync
         dataset = real_batches.group_real_batches(
-            dataset, self.discriminator_steps
+            dataset, self.discriminator_steps, drop_remainder=replicas > 1
         )
+        global_batch_size = dataset.element_spec.shape[0]
+        if replicas > 1 and global_batch_size % replicas:
+            # Equal shards, so that the replicas' means average to the
+            # global batch's mean and their noise slices do not overlap.
+            raise ValueError(
+                "Expected a batch size divisible by the number of replicas "
+                f"({replicas}): each batch is split evenly across them. "
+                f"Received batches of {global_batch_size} samples."
+            )
         kwargs["shuffle"] = False  # tf.data datasets shuffle themselves
-        if not self.built:
-            self.build()
-        self._build_optimizers()
+        # Variables made here must be mirrored like the model's.
+        with self.distribute_strategy.scope():
+            if not self.built:
+                self.build()
+            self._build_optimizers()
         with warnings.catch_warnings():
             if kwargs.get("steps_per_epoch") is None:
                 # Without steps_per_epoch an epoch ends where the data ends;
@@ -356,16 +386,16 @@ class GAN(keras.Model):
             return super().fit(dataset, **kwargs)
 
     def train_step(self, data):
-        real = data
+        real = data  # [batch, k, ...]: batch-major, see real_batches
         # Every op of the step depends on the data. Otherwise, when a
         # dataset of unknown length runs out, graph execution would still
         # run the ops that do not read it (noise, optimizer step counters).
         with tf.control_dependencies([real]):
-            batch_size = tf.shape(real)[1]
+            batch_size = ops.shape(real)[0]
             for step in range(self.discriminator_steps):
-                self._discriminator_update(real[step])
+                self._discriminator_update(real[:, step])
             self._generator_update(batch_size)
-        return {m.name: m.result() for m in self.metrics}
+        return distribute.step_logs(self.metrics, self.distribute_strategy)
 
     def test_step(self, data):
         real = ops.cast(real_batches.real_part(data), "float32")
@@ -373,15 +403,20 @@ class GAN(keras.Model):
         d_loss, penalty_values, real_out, fake_out = self._discriminator_loss(
             real, generated, training=False
         )
-        self.g_loss_tracker.update_state(
-            self.adversarial_loss.generator_loss(fake_out)
+        (g_loss,) = distribute.mean_over_replicas(
+            [self.adversarial_loss.generator_loss(fake_out)]
         )
+        self.g_loss_tracker.update_state(g_loss)
         self._track_discriminator(d_loss, penalty_values, real_out, fake_out)
-        return {m.name: m.result() for m in self.metrics}
+        return distribute.step_logs(self.metrics, self.distribute_strategy)
 
     def _noise(self, batch_size):
-        return keras.random.normal(
-            (batch_size, self.latent_dim), seed=self.seed_generator
+        # Under a strategy, this replica's rows of the global batch's noise:
+        # distinct per replica, and the same noise as on one device.
+        return distribute.replica_random(
+            keras.random.normal,
+            (batch_size, self.latent_dim),
+            seed=self.seed_generator,
         )
 
     def _discriminator_loss(self, real, generated, training):
@@ -412,7 +447,11 @@ class GAN(keras.Model):
             d_loss, penalty_values, real_out, fake_out = (
                 self._discriminator_loss(real, generated, training=True)
             )
-            scaled = self.d_optimizer.scale_loss(d_loss)
+            # Optimizers sum gradients over replicas: divide the replica's
+            # mean by the replica count to get the global batch's mean.
+            scaled = self.d_optimizer.scale_loss(
+                distribute.scale_loss_for_replicas(d_loss)
+            )
         gradients = tape.gradient(scaled, variables)
         self.d_optimizer.apply_gradients(zip(gradients, variables))
         self._track_discriminator(d_loss, penalty_values, real_out, fake_out)
@@ -427,18 +466,32 @@ class GAN(keras.Model):
             g_loss = self.adversarial_loss.generator_loss(fake_out)
             if self.generator.losses:
                 g_loss += ops.sum(self.generator.losses)
-            scaled = self.g_optimizer.scale_loss(g_loss)
+            scaled = self.g_optimizer.scale_loss(
+                distribute.scale_loss_for_replicas(g_loss)
+            )
         # Only the generator's variables are differentiated and updated:
         # the discriminator is fixed during this update.
         gradients = tape.gradient(scaled, variables)
         self.g_optimizer.apply_gradients(zip(gradients, variables))
+        (g_loss,) = distribute.mean_over_replicas([g_loss])
         self.g_loss_tracker.update_state(g_loss)
 
     def _track_discriminator(self, d_loss, penalty_values, real_out, fake_out):
         output = self.adversarial_loss.discriminator_output
+        # Each replica tracks the global batch's values (one all-reduce of
+        # a few scalars), so the logs are right whichever replica's
+        # results Keras reports.
+        d_loss, d_real, d_fake, *penalty_values = distribute.mean_over_replicas(
+            [
+                d_loss,
+                ops.mean(output(real_out)),
+                ops.mean(output(fake_out)),
+                *penalty_values,
+            ]
+        )
         self.d_loss_tracker.update_state(d_loss)
-        self.d_real_tracker.update_state(ops.mean(output(real_out)))
-        self.d_fake_tracker.update_state(ops.mean(output(fake_out)))
+        self.d_real_tracker.update_state(d_real)
+        self.d_fake_tracker.update_state(d_fake)
         for tracker, value in zip(self.penalty_trackers, penalty_values):
             tracker.update_state(value)
 

@@ -5,6 +5,11 @@ each on a different real batch. `group_real_batches` turns the user's
 ordinary batched data into one element of k stacked batches per step, so
 `model.fit(ds.batch(64))` works for any k: a step consumes k consecutive
 batches of the dataset.
+
+The element is batch-major, `[batch_size, k, ...]`: under a
+`tf.distribute` strategy Keras splits every element along its first axis
+into one shard per replica, and that axis must be the batch (split along k,
+replicas would get whole batches, or none).
 """
 
 import numpy as np
@@ -69,9 +74,10 @@ def as_dataset(x, batch_size=None, shuffle=True, seed=None):
     )
 
 
-def group_real_batches(dataset, discriminator_steps):
+def group_real_batches(dataset, discriminator_steps, drop_remainder=False):
     """Stacks every `discriminator_steps` consecutive batches into one
-    element of shape `[k, batch_size, ...]`.
+    element of shape `[batch_size, k, ...]` (batch-major; see the module
+    docstring).
 
     Batches of a static size are stacked as they are. A dataset whose last
     batch may be short (`batch` without `drop_remainder`) is first rebatched
@@ -81,6 +87,9 @@ def group_real_batches(dataset, discriminator_steps):
     Args:
         dataset: A `tf.data.Dataset` of batches.
         discriminator_steps: k, the number of batches per training step.
+        drop_remainder: Whether to drop a short last batch for k = 1 too,
+            giving every step the same, static batch size (as splitting
+            batches evenly over replicas needs). Defaults to `False`.
 
     Returns:
         A `tf.data.Dataset` of stacked batches.
@@ -97,11 +106,15 @@ def group_real_batches(dataset, discriminator_steps):
             f"Received element shape {spec.shape}: batch the dataset."
         )
     dataset = dataset.map(lambda x: tf.cast(x, tf.float32))
-    if discriminator_steps == 1:
-        return dataset.map(lambda x: x[tf.newaxis])
-    if spec.shape[0] is None:
+    if spec.shape[0] is None and (discriminator_steps > 1 or drop_remainder):
         first = next(iter(dataset.take(1)), None)
         if first is None:
             raise ValueError("Expected a non-empty dataset. Received none.")
         dataset = dataset.rebatch(int(first.shape[0]), drop_remainder=True)
-    return dataset.batch(discriminator_steps, drop_remainder=True)
+    if discriminator_steps == 1:
+        return dataset.map(lambda x: x[:, tf.newaxis])
+    # [k, batch, ...] -> [batch, k, ...]
+    perm = [1, 0, *range(2, spec.shape.rank + 1)]
+    return dataset.batch(discriminator_steps, drop_remainder=True).map(
+        lambda x: tf.transpose(x, perm)
+    )

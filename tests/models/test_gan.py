@@ -216,8 +216,10 @@ def test_save_load_round_trip_and_training_continues_identically(tmp_path):
     # each gives the same weights.
     gan.fit(_batches(data, 8), epochs=1, verbose=0)
     restored.fit(_batches(data, 8), epochs=1, verbose=0)
+    # oneDNN may reorder float sums between runs: compare to 1e-5, far
+    # below what a missing optimizer or noise state gives (about 1e-3).
     for x, y in zip(gan.get_weights(), restored.get_weights()):
-        np.testing.assert_allclose(x, y, rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(x, y, rtol=1e-5, atol=1e-6)
     assert restored.generator_steps == 6
 
 
@@ -260,6 +262,15 @@ def test_generate_is_seeded_and_calls_the_generator():
     assert not np.allclose(samples, gan.generate(5, seed=2))
     z = keras.random.normal((5, LATENT), seed=1)
     np.testing.assert_allclose(samples, gan.generator(z), rtol=1e-6)
+
+
+def test_compile_with_penalties_after_an_explicit_build():
+    gan = _linear_gan()
+    gan.build()
+    gan.compile(penalties=["r1"])
+    data = np.ones((8, FEATURES), np.float32)
+    history = gan.fit(_batches(data, 4), epochs=1, verbose=0)
+    assert "r1_penalty" in history.history
 
 
 def test_penalty_is_logged_under_its_name():
