@@ -2,10 +2,10 @@
 plots, written atomically as PNG files."""
 
 import math
-import os
-import tempfile
 
 import numpy as np
+
+from keras_gan.training.files import atomic_write
 
 
 def to_unit_range(samples, value_range=(-1.0, 1.0), clip=True):
@@ -92,20 +92,6 @@ def tile_images(images, columns=None, padding=1):
     return np.round(np.clip(grid, 0.0, 1.0) * 255).astype(np.uint8)
 
 
-def _atomic_write(path, write):
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-
-
 def save_png(image, path, scale=1):
     """Writes a uint8 `[height, width, channels]` image as a PNG, atomically.
 
@@ -122,7 +108,7 @@ def save_png(image, path, scale=1):
         image = image.repeat(scale, axis=0).repeat(scale, axis=1)
     if image.ndim == 3 and image.shape[-1] == 1:
         image = image[..., 0]
-    _atomic_write(path, lambda tmp: Image.fromarray(image).save(tmp, "PNG"))
+    atomic_write(path, lambda tmp: Image.fromarray(image).save(tmp, "PNG"))
 
 
 def save_scatter_png(points, path, reference=None, title=None):
@@ -150,7 +136,7 @@ def save_scatter_png(points, path, reference=None, title=None):
     if title:
         axes.set_title(title)
     try:
-        _atomic_write(path, lambda tmp: figure.savefig(tmp, format="png"))
+        atomic_write(path, lambda tmp: figure.savefig(tmp, format="png"))
     finally:
         plt.close(figure)
 

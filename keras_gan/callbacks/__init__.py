@@ -5,9 +5,22 @@ and `ModelCheckpoint` on any logged key, `TerminateOnNaN`, `CSVLogger`,
 `TensorBoard`, `BackupAndRestore`.
 """
 
+from keras_gan.callbacks.checkpoint import PeriodicCheckpoint
 from keras_gan.callbacks.equilibrium_stopping import EquilibriumStopping
 from keras_gan.callbacks.loss_threshold import LossThreshold
+from keras_gan.callbacks.metrics_log import MetricsLog
 from keras_gan.callbacks.sample_grid import SampleGrid
 from keras_gan.callbacks.step_budget import StepBudget
+from keras_gan.callbacks.time_budget import TimeBudget
+from keras_gan.callbacks.training_curves import TrainingCurves
 
-__all__ = ["EquilibriumStopping", "LossThreshold", "SampleGrid", "StepBudget"]
+__all__ = [
+    "EquilibriumStopping",
+    "LossThreshold",
+    "MetricsLog",
+    "PeriodicCheckpoint",
+    "SampleGrid",
+    "StepBudget",
+    "TimeBudget",
+    "TrainingCurves",
+]

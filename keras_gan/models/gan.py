@@ -203,6 +203,10 @@ class GAN(keras.Model):
             [keras.metrics.Mean(name=n) for n in names],
         )
         super().compile(optimizer=None, **kwargs)
+        if self.built:
+            # Optimizer state exists from the start, so a model saved
+            # before any training reloads its optimizers cleanly.
+            self._build_optimizers()
 
     def get_compile_config(self):
         if not self.compiled:

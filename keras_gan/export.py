@@ -1,0 +1,234 @@
+"""Export a trained generator as a TensorFlow SavedModel for serving.
+
+The SavedModel follows the contract in DESIGN.md:
+
+- signature `serving_default`, input `z`: float32 `[batch, latent_dim]`,
+  drawn by the caller from the standard normal N(0, I);
+- output dict key `samples`: float32 in data units. Images are NHWC in
+  [0, 1] (the generator's tanh range `[-1, 1]` mapped there and clipped);
+  2D points (any vectors) are the generator's output, in data
+  coordinates.
+
+It is written with `keras.export.ExportArchive`, which saves a plain
+`tf.Module`-like object holding the variables as `tf.Variable`s and the
+traced serving function: loading it needs TensorFlow alone,
+`tf.saved_model.load(export_dir).signatures["serving_default"](z=z)`,
+with no Keras and no keras_gan, and `saved_model_cli show --all --dir
+export_dir` describes it. Provenance (latent size, sample shape, value
+range, and whatever `metadata` the caller adds) is also written to
+`assets.extra/keras_gan.json`, a side file that loaders ignore.
+
+Writing is atomic: the SavedModel is built in a hidden sibling temporary
+directory and renamed to `export_dir` once complete, so `export_dir`
+never holds a partial export.
+
+Example:
+
+```python
+keras_gan.export.export_generator(gan, "/tmp/fashion_gan")
+
+# Anywhere with TensorFlow:
+serve = tf.saved_model.load("/tmp/fashion_gan").signatures["serving_default"]
+images = serve(z=tf.random.normal([16, 64]))["samples"]  # [16, 28, 28, 1]
+```
+"""
+
+import json
+import os
+import shutil
+import tempfile
+
+import keras
+import tensorflow as tf
+
+from keras_gan.training import checkpoints
+
+SIGNATURE_KEY = "serving_default"
+INPUT_KEY = "z"
+OUTPUT_KEY = "samples"
+METADATA_PATH = os.path.join("assets.extra", "keras_gan.json")
+IMAGE_VALUE_RANGE = (-1.0, 1.0)
+
+
+def export_generator(
+    gan_or_generator,
+    export_dir,
+    value_range=None,
+    overwrite=False,
+    metadata=None,
+):
+    """Writes a generator as a SavedModel that loads without Keras.
+
+    Args:
+        gan_or_generator: A `keras_gan.GAN`, or a built generator model
+            mapping `[batch, latent_dim]` noise to samples.
+        export_dir: The SavedModel directory to create.
+        value_range: For image generators (rank-4 output), the `(low,
+            high)` range of the generator's output, mapped to [0, 1] and
+            clipped. Defaults to `None`: `(-1.0, 1.0)`, the tanh range of
+            keras_gan's image generators. Must be `None` for vector
+            outputs, exported as they are (data coordinates).
+        overwrite: Whether to replace an existing `export_dir`. Defaults
+            to `False`.
+        metadata: A JSON-ready dict added to `assets.extra/keras_gan.json`
+            (training step, dataset...). Defaults to `None`.
+
+    Returns:
+        The export directory, as a string.
+
+    Raises:
+        FileExistsError: when `export_dir` exists and `overwrite` is
+            `False`.
+        ValueError: for a generator whose input is not `[batch,
+            latent_dim]` or whose output is neither images nor vectors.
+        keras_gan.training.checkpoints.NonFiniteWeightsError: (a
+            `ValueError`) for a generator with NaN or infinite weights.
+    """
+    generator, latent_dim = _generator_and_latent_dim(gan_or_generator)
+    # A diverged generator would serve NaN samples: never export one.
+    checkpoints.check_finite(generator, "the export of a generator")
+    export_dir = os.path.abspath(os.fspath(export_dir))
+    _check_destination(export_dir, overwrite)
+    sample_shape = tuple(
+        generator.compute_output_spec(keras.KerasTensor((1, latent_dim))).shape[
+            1:
+        ]
+    )
+    kind = _kind(sample_shape)
+    if kind == "points" and value_range is not None:
+        raise ValueError(
+            "Argument `value_range` applies to image generators only: "
+            "vector samples are exported in data units as they are. "
+            f"Received: value_range={value_range!r} for samples of shape "
+            f"{sample_shape}"
+        )
+    if kind == "images":
+        value_range = tuple(
+            float(v) for v in (value_range or IMAGE_VALUE_RANGE)
+        )
+        low, high = value_range
+        if not high > low:
+            raise ValueError(
+                "Invalid value for argument `value_range`. Expected (low, "
+                f"high) with high > low. Received: value_range={value_range}"
+            )
+
+    def serve(z):
+        samples = tf.cast(generator(z, training=False), tf.float32)
+        if kind == "images":
+            samples = tf.clip_by_value((samples - low) / (high - low), 0.0, 1.0)
+        return {OUTPUT_KEY: samples}
+
+    archive = keras.export.ExportArchive()
+    archive.track(generator)
+    archive.add_endpoint(
+        SIGNATURE_KEY,
+        serve,
+        input_signature=[
+            tf.TensorSpec([None, latent_dim], tf.float32, name=INPUT_KEY)
+        ],
+    )
+    info = {
+        "signature": SIGNATURE_KEY,
+        "input": INPUT_KEY,
+        "output": OUTPUT_KEY,
+        "latent_dim": latent_dim,
+        "noise": "standard normal N(0, I)",
+        "sample_shape": list(sample_shape),
+        "kind": kind,
+        "value_range": list(value_range) if kind == "images" else None,
+        "output_range": [0.0, 1.0] if kind == "images" else None,
+        **(metadata or {}),
+    }
+    parent = os.path.dirname(export_dir)
+    os.makedirs(parent, exist_ok=True)
+    tmp = tempfile.mkdtemp(
+        dir=parent, prefix=f".{os.path.basename(export_dir)}.tmp-"
+    )
+    try:
+        archive.write_out(tmp, verbose=False)
+        os.makedirs(os.path.join(tmp, "assets.extra"), exist_ok=True)
+        with open(os.path.join(tmp, METADATA_PATH), "w") as file:
+            json.dump(info, file, indent=2)
+        _move_into_place(tmp, export_dir, overwrite)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return export_dir
+
+
+def read_metadata(export_dir):
+    """Returns the `assets.extra/keras_gan.json` dict of an export, or an
+    empty dict when it has none."""
+    path = os.path.join(os.fspath(export_dir), METADATA_PATH)
+    if not os.path.exists(path):
+        return {}
+    with open(path) as file:
+        return json.load(file)
+
+
+def _generator_and_latent_dim(gan_or_generator):
+    generator = getattr(gan_or_generator, "generator", gan_or_generator)
+    if not isinstance(generator, keras.layers.Layer):
+        raise TypeError(
+            "Expected `gan_or_generator` to be a keras_gan.GAN or a "
+            "generator keras.Model. Received: gan_or_generator of type "
+            f"{type(gan_or_generator).__name__}"
+        )
+    latent_dim = getattr(gan_or_generator, "latent_dim", None)
+    if latent_dim is None:
+        try:
+            shape = tuple(generator.input_shape)
+        except (AttributeError, ValueError):
+            shape = None
+        if shape is None or len(shape) != 2 or shape[1] is None:
+            raise ValueError(
+                "Expected a generator taking noise of shape [batch, "
+                f"latent_dim]. Received a generator with input shape {shape}."
+            )
+        latent_dim = shape[1]
+    if not generator.built:
+        raise ValueError(
+            "The generator is not built: build or train it before export."
+        )
+    return generator, int(latent_dim)
+
+
+def _kind(sample_shape):
+    if len(sample_shape) == 3:
+        return "images"
+    if len(sample_shape) == 1:
+        return "points"
+    raise ValueError(
+        "Expected a generator of images [batch, height, width, channels] or "
+        f"vectors [batch, features]. Received samples of shape "
+        f"{sample_shape}."
+    )
+
+
+def _check_destination(export_dir, overwrite):
+    if os.path.lexists(export_dir) and not overwrite:
+        raise FileExistsError(
+            f"Export directory {export_dir} exists already. Pass "
+            "`overwrite=True` to replace it, or choose another `export_dir`."
+        )
+
+
+def _move_into_place(tmp, export_dir, overwrite):
+    _check_destination(export_dir, overwrite)
+    old = None
+    if os.path.lexists(export_dir):
+        # Two renames: the old export moves aside, the new one takes its
+        # place. Readers never see a partial export under export_dir.
+        old = tempfile.mkdtemp(
+            dir=os.path.dirname(export_dir),
+            prefix=f".{os.path.basename(export_dir)}.old-",
+        )
+        os.rmdir(old)
+        os.rename(export_dir, old)
+    os.rename(tmp, export_dir)
+    if old is not None:
+        if os.path.isdir(old) and not os.path.islink(old):
+            shutil.rmtree(old)
+        else:
+            os.remove(old)

@@ -1,0 +1,730 @@
+"""Train a GAN from a `TrainConfig`: data, model, callbacks, resume, export.
+
+`train(config)` reads no flags and prints nothing (progress comes from the
+Keras progress bar when `verbose` is set); `bin/train` turns flags into a
+`TrainConfig`, calls it and prints the summary.
+
+Workdir layout (the contract of DESIGN.md; `training.workdir.WorkdirLayout`
+holds the paths):
+
+```
+WORKDIR/
+  config.json               the TrainConfig, JSON; checked on resume
+  checkpoints/
+    ckpt-00000500.keras     whole model (weights, optimizers, noise state)
+    ckpt-00001000.keras     + keras_gan_train_state.json inside; the newest
+                            `keep_checkpoints`, written atomically
+  samples/
+    samples_epoch_0001.png  fixed-noise samples: image grid or 2D scatter
+  metrics.csv               step, epoch, wall_time, d_loss, g_loss, d_real,
+                            d_fake, penalties: one row per
+                            `log_every_n_steps` steps and per epoch end
+  curves.png                losses and mean D outputs against the step
+  tensorboard/              train/ (epoch scalars), samples/ (image grids)
+  export/                   the generator's SavedModel (or `export_dir`)
+```
+
+Resuming: running `train` again with the same workdir continues from the
+newest checkpoint that loads. Checkpoints are taken at epoch ends (every
+`checkpoint_every_n_epochs`), every `checkpoint_every_n_steps` steps if
+set, and when training stops; a run killed in between loses the steps
+since its last checkpoint, which are trained again. The first resumed
+epoch is shortened to end where the uninterrupted run's epoch would, so
+epochs, pictures and the total step count match an uninterrupted run;
+the data order after a resume differs (the pipeline restarts with a seed
+derived from the step). `config.json` must agree with the new config
+except for budgets, stopping rules, output frequencies, paths and learning
+rates (`training.config.RESUMABLE_FIELDS`); otherwise
+`IncompatibleConfigError`.
+The time budget counts training time over all runs of the workdir. A run
+that is finished (budget spent, or stopped by a rule that is still
+enabled) is not trained further: `fit` is not called, since Keras would
+run at least one step.
+
+Divergence: when `d_loss` or `g_loss` becomes NaN or infinite, training
+stops at once and `train` raises `TrainingDivergedError`, naming the step.
+No checkpoint and no export is written from non-finite weights (the
+checkpoint manager and the export refuse them), so the newest checkpoint
+and the export stay the last good ones. The way on: rerun with lower
+learning rates (`g_learning_rate`, `d_learning_rate`, which may change on
+resume), which resumes from that checkpoint.
+
+Distribution (`strategy`): the model is built or restored under the
+strategy's scope and `batch_size` is the global batch. Under
+`"multi_worker"` every worker restores from the workdir (shared storage)
+and takes part in saving, but only the chief writes into it; the others
+write to a temporary directory that is deleted (`distribute.write_dir`).
+"""
+
+import contextlib
+import dataclasses
+import glob
+import math
+import os
+import time
+
+import keras
+
+from keras_gan import data, distribute, export, losses, models
+from keras_gan.callbacks.checkpoint import PeriodicCheckpoint
+from keras_gan.callbacks.divergence import TerminateOnNonFinite
+from keras_gan.callbacks.equilibrium_stopping import EquilibriumStopping
+from keras_gan.callbacks.loss_threshold import LossThreshold
+from keras_gan.callbacks.metrics_log import MetricsLog
+from keras_gan.callbacks.sample_grid import SampleGrid
+from keras_gan.callbacks.step_budget import StepBudget
+from keras_gan.callbacks.time_budget import TimeBudget
+from keras_gan.callbacks.training_curves import TrainingCurves
+from keras_gan.models.gan import GAN
+from keras_gan.training import checkpoints, workdir
+from keras_gan.training.checkpoints import (
+    CheckpointError,
+    NonFiniteWeightsError,
+)
+from keras_gan.training.config import (
+    AUTO,
+    ConfigError,
+    IncompatibleConfigError,
+    TrainConfig,
+    check_resumable,
+)
+from keras_gan.training.workdir import WorkdirLayout
+
+# Why training stopped.
+STOP_STEPS = "steps"  # the step or epoch budget is spent
+STOP_TIME = "time"  # max_train_minutes is spent
+STOP_EQUILIBRIUM = "equilibrium"
+STOP_LOSS_THRESHOLD = "loss_threshold"
+STOP_DIVERGED = "diverged"  # raised as TrainingDivergedError, not returned
+
+# Generator steps per epoch on the endless mixtures, unless configured.
+ENDLESS_STEPS_PER_EPOCH = 500
+# Epochs passed to fit when only a time budget bounds training.
+_UNBOUNDED_EPOCHS = 10**6
+
+
+class TrainingDivergedError(RuntimeError):
+    """A loss or a weight became NaN or infinite; nothing was saved from
+    the diverged model.
+
+    Attributes:
+        step: The generator step at which the divergence was seen.
+        checkpoint: The newest (last good) checkpoint, or `None`.
+        stop_reason: `STOP_DIVERGED`.
+    """
+
+    stop_reason = STOP_DIVERGED
+
+    def __init__(self, message, step, checkpoint):
+        super().__init__(message)
+        self.step = step
+        self.checkpoint = checkpoint
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainResult:
+    """What a call of `train` did.
+
+    Attributes:
+        steps: Generator steps of the run in total (earlier runs included).
+        steps_this_run: Generator steps trained by this call.
+        epochs: Complete epochs in total.
+        resumed_from: The step of the checkpoint this call resumed, or
+            `None` for a fresh run.
+        stop_reason: One of `STOP_STEPS`, `STOP_TIME`, `STOP_EQUILIBRIUM`,
+            `STOP_LOSS_THRESHOLD`.
+        stop_message: Why training stopped, in words.
+        wall_seconds: Wall time of this call.
+        train_seconds: Time spent in `fit`, over all runs of the workdir.
+        paths: Name to path of everything written: `workdir`, `config`,
+            `checkpoint`, `samples` (directory), `last_samples`,
+            `metrics`, `curves`, `tensorboard`, `export`.
+    """
+
+    steps: int
+    steps_this_run: int
+    epochs: int
+    resumed_from: int | None
+    stop_reason: str
+    stop_message: str
+    wall_seconds: float
+    train_seconds: float
+    paths: dict
+
+    def summary(self):
+        """A few lines for people: steps, time, why it stopped, where."""
+        if self.resumed_from is None:
+            start = "fresh run"
+        elif self.steps_this_run == 0:
+            start = f"already finished at step {self.resumed_from}"
+        else:
+            start = f"resumed from step {self.resumed_from}"
+        lines = [
+            f"Trained {self.steps_this_run} steps in "
+            f"{_duration(self.wall_seconds)} ({start}); {self.steps} "
+            f"steps, {self.epochs} epochs, "
+            f"{_duration(self.train_seconds)} of training in total.",
+            f"Stopped: {self.stop_message}.",
+        ]
+        width = max(len(name) for name in self.paths)
+        for name, path in self.paths.items():
+            if path is not None:
+                lines.append(f"  {name:<{width}}  {path}")
+        return "\n".join(lines)
+
+
+def train(config, callbacks=None, verbose=0):
+    """Trains (or resumes) the run of `config` in its workdir and exports
+    the generator.
+
+    Args:
+        config: A `TrainConfig`.
+        callbacks: More Keras callbacks for `fit`. Defaults to `None`.
+        verbose: `fit`'s verbosity: 0 silent, 1 progress bar, 2 one line
+            per epoch. Defaults to `0`.
+
+    Returns:
+        A `TrainResult`.
+
+    Raises:
+        ConfigError: for settings that cannot work (unknown dataset, an
+            architecture that does not fit the data, an existing foreign
+            `export_dir`...). `IncompatibleConfigError` when the workdir
+            holds a run with other settings.
+        keras_gan.data.DatasetUnavailableError: when the data cannot be
+            had here; raised before anything is written.
+        CheckpointError: when the workdir has checkpoints but none loads.
+        TrainingDivergedError: when a loss or weight became NaN or
+            infinite; the last good checkpoint and export are kept.
+    """
+    if not isinstance(config, TrainConfig):
+        raise TypeError(
+            "Expected `config` to be a TrainConfig. Received: config of "
+            f"type {type(config).__name__}"
+        )
+    wall_start = time.monotonic()
+    # First: a multi-worker strategy must be made before other TF ops run.
+    strategy = _strategy(config)
+    layout = WorkdirLayout.of(config)
+    spec = _dataset_spec(config)
+    architecture = _architecture(config, spec)
+    steps_per_epoch = _steps_per_epoch(config, spec)
+    total_steps = _total_steps(config, steps_per_epoch)
+    _check_export_destination(config, layout)
+
+    manager = checkpoints.CheckpointManager(
+        layout.checkpoints, keep=config.keep_checkpoints
+    )
+    saved_config = workdir.read_config(layout)
+    if saved_config is not None and manager.checkpoints():
+        check_resumable(saved_config, config)
+    with strategy.scope():
+        restored = manager.restore()
+        if restored is None:
+            gan, state = _build_gan(config, spec, architecture), {}
+        else:
+            gan, state, _ = restored
+            _apply_speed_settings(gan, config)
+            _apply_learning_rates(gan, config)
+    start_step = gan.generator_steps
+    resumed_from = None if restored is None else start_step
+    clock = _Clock(state.get("train_seconds", 0.0))
+    reason = _finished(config, state, start_step, total_steps, clock.total)
+    dataset = None if reason else _load_data(config, start_step)
+
+    # Every worker writes (saving can take part in collective ops), but
+    # only the chief into the workdir; the others into a temporary copy.
+    with distribute.write_dir(layout.workdir, strategy) as root:
+        chief = os.path.abspath(root) == layout.workdir
+        out = layout if chief else WorkdirLayout(root)
+        writer = (
+            manager
+            if chief
+            else checkpoints.CheckpointManager(
+                out.checkpoints, keep=config.keep_checkpoints
+            )
+        )
+        workdir.write_config(out, config)
+        if reason is None:
+            reason = _fit(
+                gan,
+                dataset,
+                config,
+                spec,
+                out,
+                writer,
+                clock,
+                steps_per_epoch,
+                total_steps,
+                list(callbacks or []),
+                verbose,
+            )
+        _export(gan, config, spec, out)
+    return TrainResult(
+        steps=gan.generator_steps,
+        steps_this_run=gan.generator_steps - start_step,
+        epochs=gan.generator_steps // steps_per_epoch,
+        resumed_from=resumed_from,
+        stop_reason=reason,
+        stop_message=_stop_message(reason, config, total_steps),
+        wall_seconds=time.monotonic() - wall_start,
+        train_seconds=clock.total,
+        paths=_paths(layout, manager),
+    )
+
+
+# -- Set-up --
+
+
+def _strategy(config):
+    try:
+        return distribute.get_strategy(config.strategy, config.tpu_address)
+    except (ValueError, RuntimeError) as error:
+        raise ConfigError(str(error)) from error
+
+
+def _load_data(config, start_step):
+    # The seed moves with the step, so a resumed run does not replay the
+    # data order of the run's first steps.
+    return data.load(
+        config.dataset,
+        split=config.split,
+        batch_size=config.batch_size,
+        shuffle=True,
+        seed=config.seed + start_step,
+        data_dir=config.data_dir,
+        image_size=config.image_size,
+        channels=config.channels,
+        repeat=True,
+    )
+
+
+def _dataset_spec(config):
+    try:
+        spec = data.info(
+            config.dataset,
+            split=config.split,
+            data_dir=config.data_dir,
+            image_size=config.image_size,
+            channels=config.channels,
+        )
+    except data.DatasetUnavailableError:
+        raise
+    except ValueError as error:
+        raise ConfigError(str(error)) from error
+    if None in spec.element_shape:
+        raise ConfigError(
+            f"The images of {config.dataset!r} vary in size "
+            f"({spec.element_shape}): set `image_size`."
+        )
+    return spec
+
+
+def _architecture(config, spec):
+    architecture = config.architecture
+    if architecture == AUTO:
+        return "dcgan" if spec.kind == "images" else "mlp"
+    rank = {"mlp": 1, "dcgan": 3}.get(architecture)
+    if rank is not None and len(spec.element_shape) != rank:
+        raise ConfigError(
+            f"Invalid value for `architecture`. Expected an architecture "
+            f"for {spec.kind} of shape {spec.element_shape} ('dcgan' for "
+            f"images, 'mlp' for points). Received: architecture="
+            f"{architecture!r}"
+        )
+    return architecture
+
+
+def _steps_per_epoch(config, spec):
+    if config.steps_per_epoch is not None:
+        return config.steps_per_epoch
+    if spec.num_examples is None:
+        return ENDLESS_STEPS_PER_EPOCH
+    per_step = config.batch_size * config.discriminator_steps
+    steps = spec.num_examples // per_step
+    if steps < 1:
+        raise ConfigError(
+            f"Split {config.split!r} of {config.dataset!r} has "
+            f"{spec.num_examples} examples, fewer than one step needs "
+            f"(batch_size * discriminator_steps = {per_step}). Use a "
+            "smaller batch_size or a larger split."
+        )
+    return steps
+
+
+def _total_steps(config, steps_per_epoch):
+    budgets = [config.steps]
+    if config.epochs is not None:
+        budgets.append(config.epochs * steps_per_epoch)
+    budgets = [b for b in budgets if b is not None]
+    return min(budgets) if budgets else None
+
+
+def _check_export_destination(config, layout):
+    if not os.path.lexists(layout.export_dir) or config.overwrite_export:
+        return
+    if _is_own_export(layout):
+        return
+    raise ConfigError(
+        f"Export directory {layout.export_dir} exists and is not this "
+        "run's export. Set `overwrite_export` to replace it, or choose "
+        "another `export_dir`."
+    )
+
+
+def _is_own_export(layout):
+    metadata = export.read_metadata(layout.export_dir)
+    return metadata.get("workdir") == layout.workdir
+
+
+@contextlib.contextmanager
+def _dtype_policy(name):
+    previous = keras.config.dtype_policy()
+    if name is not None:
+        keras.config.set_dtype_policy(name)
+    try:
+        yield
+    finally:
+        keras.config.set_dtype_policy(previous)
+
+
+def _build_gan(config, spec, architecture):
+    # Seeds the weight initialisers; the GAN's own seed drives the noise.
+    keras.utils.set_random_seed(config.seed)
+    width = (
+        {"base_filters": config.base_filters}
+        if architecture == "dcgan"
+        else {"hidden_units": config.hidden_units}
+    )
+    with _dtype_policy("mixed_float16" if config.mixed_precision else None):
+        try:
+            generator, discriminator = models.build_pair(
+                architecture, spec.element_shape, config.latent_dim, **width
+            )
+        except ValueError as error:
+            raise ConfigError(
+                f"Cannot build a {architecture} for {config.dataset!r} "
+                f"samples of shape {spec.element_shape}: {error}"
+            ) from error
+    gan = GAN(
+        generator,
+        discriminator,
+        latent_dim=config.latent_dim,
+        discriminator_steps=config.discriminator_steps,
+        seed=config.seed,
+    )
+    penalties = [losses.get_penalty(name) for name in config.penalties]
+    if config.penalty_weights:
+        penalties = [
+            type(penalty)(weight=weight)
+            for penalty, weight in zip(penalties, config.penalty_weights)
+        ]
+    gan.compile(
+        g_optimizer=keras.optimizers.Adam(
+            config.g_learning_rate, beta_1=config.beta_1, beta_2=config.beta_2
+        ),
+        d_optimizer=keras.optimizers.Adam(
+            config.d_learning_rate, beta_1=config.beta_1, beta_2=config.beta_2
+        ),
+        loss=config.loss,
+        penalties=penalties,
+        jit_compile=config.jit_compile,
+        steps_per_execution=config.steps_per_execution,
+    )
+    return gan
+
+
+def _apply_speed_settings(gan, config):
+    # Speed settings may change on resume; "auto" keeps the checkpoint's.
+    gan.steps_per_execution = config.steps_per_execution
+    if config.jit_compile != AUTO:
+        gan.jit_compile = config.jit_compile
+
+
+def _apply_learning_rates(gan, config):
+    # Lowering the learning rates is the way on after a divergence, so
+    # they may change on resume (`RESUMABLE_FIELDS`).
+    gan.g_optimizer.learning_rate = config.g_learning_rate
+    gan.d_optimizer.learning_rate = config.d_learning_rate
+
+
+# -- Training --
+
+
+class _Clock:
+    """Training time: what earlier runs spent plus the running `fit`."""
+
+    def __init__(self, previous):
+        self._spent = float(previous)
+        self._start = None
+
+    @property
+    def total(self):
+        running = 0.0 if self._start is None else time.monotonic() - self._start
+        return self._spent + running
+
+    def __enter__(self):
+        self._start = time.monotonic()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._spent = self.total
+        self._start = None
+
+
+def _finished(config, state, step, total_steps, train_seconds):
+    if total_steps is not None and step >= total_steps:
+        return STOP_STEPS
+    if (
+        config.max_train_minutes is not None
+        and train_seconds >= config.max_train_minutes * 60
+    ):
+        return STOP_TIME
+    reason = state.get("stop_reason")
+    if reason == STOP_EQUILIBRIUM and config.equilibrium_tolerance is not None:
+        return reason
+    if reason == STOP_LOSS_THRESHOLD and config.loss_threshold is not None:
+        return reason
+    return None
+
+
+def _segments(start_step, steps_per_epoch, total_steps):
+    """`(initial_epoch, epochs, steps_per_epoch)` of each `fit` call: a
+    short first epoch when resuming mid-epoch, then whole epochs."""
+    if total_steps is None:
+        total_epochs = _UNBOUNDED_EPOCHS
+    else:
+        total_epochs = math.ceil(total_steps / steps_per_epoch)
+    epoch, offset = divmod(start_step, steps_per_epoch)
+    segments = []
+    if offset:
+        segments.append((epoch, epoch + 1, steps_per_epoch - offset))
+        epoch += 1
+    if epoch < total_epochs:
+        segments.append((epoch, total_epochs, steps_per_epoch))
+    return segments
+
+
+def _fit(
+    gan,
+    dataset,
+    config,
+    spec,
+    layout,
+    manager,
+    clock,
+    steps_per_epoch,
+    total_steps,
+    extra_callbacks,
+    verbose,
+):
+    def state():
+        return {
+            "epochs": gan.generator_steps // steps_per_epoch,
+            "steps_per_epoch": steps_per_epoch,
+            "train_seconds": round(clock.total, 3),
+        }
+
+    rules = {}
+    if total_steps is not None:
+        rules[STOP_STEPS] = StepBudget(total_steps)
+    if config.max_train_minutes is not None:
+        rules[STOP_TIME] = TimeBudget(
+            config.max_train_minutes * 60, elapsed_seconds=clock.total
+        )
+    if config.equilibrium_tolerance is not None:
+        rules[STOP_EQUILIBRIUM] = EquilibriumStopping(
+            tolerance=config.equilibrium_tolerance,
+            patience=config.equilibrium_patience,
+        )
+    if config.loss_threshold is not None:
+        rules[STOP_LOSS_THRESHOLD] = LossThreshold(
+            config.loss_threshold,
+            monitor=config.loss_threshold_monitor,
+            mode=config.loss_threshold_mode,
+        )
+    num_samples = config.num_samples or (64 if spec.kind == "images" else 1000)
+    divergence = TerminateOnNonFinite()
+    callbacks = [
+        # First: later callbacks of the batch see stop_training set.
+        divergence,
+        *rules.values(),
+        MetricsLog(layout.metrics, every_n_steps=config.log_every_n_steps),
+        TrainingCurves(
+            layout.metrics, layout.curves, title=f"{config.dataset} GAN"
+        ),
+        SampleGrid(
+            layout.samples,
+            num_samples=num_samples,
+            seed=config.seed,
+            every_n_epochs=config.sample_every_n_epochs,
+            value_range=spec.value_range or (-1.0, 1.0),
+            log_dir=layout.tensorboard,
+        ),
+        keras.callbacks.TensorBoard(
+            layout.tensorboard, write_graph=False, update_freq="epoch"
+        ),
+        *extra_callbacks,
+        # Last: a checkpoint marks everything of its step as written, so a
+        # run killed after it resumes with no epoch's outputs missing.
+        PeriodicCheckpoint(
+            manager,
+            every_n_epochs=config.checkpoint_every_n_epochs,
+            every_n_steps=config.checkpoint_every_n_steps,
+            state_fn=state,
+        ),
+    ]
+    reason = None
+    try:
+        with clock:
+            for initial_epoch, epochs, steps in _segments(
+                gan.generator_steps, steps_per_epoch, total_steps
+            ):
+                gan.fit(
+                    dataset,
+                    initial_epoch=initial_epoch,
+                    epochs=epochs,
+                    steps_per_epoch=steps,
+                    callbacks=callbacks,
+                    verbose=verbose,
+                )
+                if divergence.stopped_step is not None:
+                    break
+                reason = _stop_reason(gan, rules, total_steps)
+                if reason is not None:
+                    break
+        if divergence.stopped_step is None:
+            manager.save(gan, {**state(), "stop_reason": reason})
+    except NonFiniteWeightsError as error:
+        # The weights went bad without a bad loss being seen first (or the
+        # checkpoint of the step that diverged refused them).
+        raise _diverged(gan, manager, divergence, error) from error
+    if divergence.stopped_step is not None:
+        raise _diverged(gan, manager, divergence, None)
+    return reason or STOP_STEPS
+
+
+def _diverged(gan, manager, divergence, error):
+    step = divergence.stopped_step or gan.generator_steps
+    seen = divergence.message() or f"weights became non-finite by step {step}"
+    last = manager.checkpoints()
+    if last:
+        kept = (
+            f"The newest checkpoint, {last[-1][1]} (step {last[-1][0]}), "
+            "and the export are the last good ones; nothing was saved "
+            "from the diverged model. To go on, rerun with lower "
+            "`g_learning_rate` and `d_learning_rate` (--g_learning_rate, "
+            "--d_learning_rate): it resumes from that checkpoint."
+        )
+    else:
+        kept = (
+            "No checkpoint had been written. Rerun with lower "
+            "`g_learning_rate` and `d_learning_rate`."
+        )
+    return TrainingDivergedError(
+        f"Training diverged: {seen}. {kept}",
+        step=step,
+        checkpoint=last[-1][1] if last else None,
+    )
+
+
+def _stop_reason(gan, rules, total_steps):
+    for name in (STOP_EQUILIBRIUM, STOP_LOSS_THRESHOLD):
+        if name in rules and rules[name].stopped_step is not None:
+            return name
+    if total_steps is not None and gan.generator_steps >= total_steps:
+        return STOP_STEPS
+    if STOP_TIME in rules and rules[STOP_TIME].stopped_step is not None:
+        return STOP_TIME
+    return None
+
+
+def _stop_message(reason, config, total_steps):
+    if reason == STOP_STEPS:
+        if config.steps is not None and total_steps == config.steps:
+            return f"reached the budget of {total_steps} steps"
+        return f"reached {config.epochs} epochs ({total_steps} steps)"
+    if reason == STOP_TIME:
+        return f"spent the time budget of {config.max_train_minutes:g} min"
+    if reason == STOP_EQUILIBRIUM:
+        return (
+            "discriminator at equilibrium: d_real and d_fake within "
+            f"{config.equilibrium_tolerance:g} of its equilibrium output "
+            f"at {config.equilibrium_patience} consecutive epoch ends"
+        )
+    return (
+        f"{config.loss_threshold_monitor} {config.loss_threshold_mode} "
+        f"{config.loss_threshold:g}"
+    )
+
+
+# -- Export --
+
+
+def _export(gan, config, spec, layout):
+    metadata = export.read_metadata(layout.export_dir)
+    if (
+        _is_own_export(layout)
+        and metadata.get("step") == gan.generator_steps
+        and os.path.isdir(layout.export_dir)
+    ):
+        return layout.export_dir
+    return export.export_generator(
+        gan,
+        layout.export_dir,
+        value_range=spec.value_range,
+        overwrite=True,
+        metadata={
+            "workdir": layout.workdir,
+            "step": gan.generator_steps,
+            "dataset": config.dataset,
+            "split": config.split,
+        },
+    )
+
+
+def _paths(layout, manager):
+    samples = (
+        sorted(glob.glob(os.path.join(layout.samples, "*.png")))
+        if os.path.isdir(layout.samples)
+        else []
+    )
+    return {
+        "workdir": layout.workdir,
+        "config": layout.config,
+        "checkpoint": manager.latest(),
+        "samples": layout.samples,
+        "last_samples": samples[-1] if samples else None,
+        "metrics": layout.metrics,
+        "curves": layout.curves,
+        "tensorboard": layout.tensorboard,
+        "export": layout.export_dir,
+    }
+
+
+def _duration(seconds):
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+__all__ = [
+    "CheckpointError",
+    "ConfigError",
+    "IncompatibleConfigError",
+    "STOP_DIVERGED",
+    "STOP_EQUILIBRIUM",
+    "STOP_LOSS_THRESHOLD",
+    "STOP_STEPS",
+    "STOP_TIME",
+    "TrainConfig",
+    "TrainResult",
+    "TrainingDivergedError",
+    "WorkdirLayout",
+    "train",
+]

@@ -1,0 +1,244 @@
+"""train(config): the workdir artefacts, resuming, budgets, stopping rules
+and the export, on the ring mixture with a tiny MLP."""
+
+import dataclasses
+import glob
+import json
+import os
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_gan import data, distribute, export, train_lib
+from keras_gan.training import checkpoints
+from keras_gan.training.config import (
+    ConfigError,
+    IncompatibleConfigError,
+    TrainConfig,
+)
+
+
+def _config(tmp_path, **overrides):
+    settings = dict(
+        dataset="ring",
+        hidden_units=(8,),
+        latent_dim=3,
+        batch_size=16,
+        steps=12,
+        steps_per_epoch=5,
+        log_every_n_steps=2,
+        num_samples=50,
+        workdir=os.fspath(tmp_path / "run"),
+    )
+    settings.update(overrides)
+    return TrainConfig(**settings)
+
+
+def _samples(workdir):
+    return sorted(
+        os.path.basename(p) for p in glob.glob(f"{workdir}/samples/*.png")
+    )
+
+
+def _steps_logged(workdir):
+    return [int(s) for s in _read_log(workdir)["step"]]
+
+
+def _read_log(workdir):
+    from keras_gan.callbacks.metrics_log import read_log
+
+    return read_log(os.path.join(workdir, "metrics.csv"))
+
+
+class _Crash(keras.callbacks.Callback):
+    """Fails like a killed process: abruptly, at a given step."""
+
+    def __init__(self, step):
+        super().__init__()
+        self.step = step
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.model.generator_steps == self.step:
+            raise KeyboardInterrupt
+
+
+def test_a_run_writes_every_artefact_and_exports(tmp_path):
+    config = _config(tmp_path, penalties=("r1",), penalty_weights=(0.1,))
+    result = train_lib.train(config)
+
+    run = config.workdir
+    assert result.steps == result.steps_this_run == 12
+    assert result.epochs == 2 and result.resumed_from is None
+    assert result.stop_reason == train_lib.STOP_STEPS
+    assert "12 steps" in result.stop_message
+    with open(f"{run}/config.json") as file:
+        assert TrainConfig.from_dict(json.load(file)) == config
+    manager = checkpoints.CheckpointManager(f"{run}/checkpoints")
+    assert [step for step, _ in manager.checkpoints()] == [5, 10, 12]
+    state = checkpoints.read_state(manager.latest())
+    assert state["stop_reason"] == "steps" and state["train_seconds"] > 0
+    assert _samples(run) == [f"samples_epoch_000{i}.png" for i in (1, 2, 3)]
+    log = _read_log(run)
+    assert _steps_logged(run) == [2, 4, 5, 6, 8, 10, 12]
+    assert {"d_loss", "g_loss", "d_real", "d_fake", "r1_penalty"} <= set(log)
+    assert os.path.getsize(f"{run}/curves.png") > 0
+    assert glob.glob(f"{run}/tensorboard/train/events.out.tfevents.*")
+    assert glob.glob(f"{run}/tensorboard/samples/events.out.tfevents.*")
+    assert result.paths["export"] == os.path.join(run, "export")
+    assert result.paths["last_samples"].endswith("samples_epoch_0003.png")
+    for path in result.paths.values():
+        assert os.path.exists(path), path
+    assert not glob.glob(f"{run}/**/.tmp*", recursive=True)
+
+    # The export serves the trained generator in data coordinates.
+    gan, _, _ = manager.restore()
+    z = np.random.default_rng(0).standard_normal((7, 3)).astype(np.float32)
+    serve = tf.saved_model.load(result.paths["export"]).signatures[
+        "serving_default"
+    ]
+    np.testing.assert_allclose(
+        serve(z=tf.constant(z))["samples"].numpy(),
+        np.asarray(gan.generator(z, training=False)),
+        rtol=1e-5,
+        atol=1e-6,
+    )
+    assert export.read_metadata(result.paths["export"])["step"] == 12
+
+    # A finished run is not trained further: fit is not even called.
+    again = train_lib.train(config)
+    assert (again.steps, again.steps_this_run) == (12, 0)
+    assert again.resumed_from == 12 and again.stop_reason == "steps"
+    assert _steps_logged(run) == [2, 4, 5, 6, 8, 10, 12]
+
+
+def test_an_interrupted_run_resumes_to_the_same_total(tmp_path):
+    config = _config(tmp_path, steps=17, checkpoint_every_n_steps=3)
+    with pytest.raises(KeyboardInterrupt):
+        train_lib.train(config, callbacks=[_Crash(step=8)])
+    manager = checkpoints.CheckpointManager(f"{config.workdir}/checkpoints")
+    assert [step for step, _ in manager.checkpoints()] == [3, 5, 6]
+
+    result = train_lib.train(config)
+    assert result.resumed_from == 6 and result.steps == 17
+    assert result.steps_this_run == 11
+    # Same epochs as an uninterrupted run: the first resumed epoch is cut
+    # to end at step 10, and the log holds each step once.
+    uninterrupted = train_lib.train(
+        dataclasses.replace(config, workdir=os.fspath(tmp_path / "ref"))
+    )
+    assert uninterrupted.steps == result.steps == 17
+    assert _samples(config.workdir) == _samples(uninterrupted.paths["workdir"])
+    assert _steps_logged(config.workdir) == _steps_logged(
+        uninterrupted.paths["workdir"]
+    )
+    assert _read_log(config.workdir)["epoch"][-1] == 4
+
+
+def test_budgets_and_rules_can_change_on_resume_but_the_model_cannot(
+    tmp_path,
+):
+    config = _config(tmp_path, steps=5)
+    train_lib.train(config)
+    longer = train_lib.train(dataclasses.replace(config, steps=8))
+    assert (longer.resumed_from, longer.steps) == (5, 8)
+    assert _steps_logged(config.workdir)[-1] == 8
+
+    with pytest.raises(IncompatibleConfigError, match="`latent_dim`"):
+        train_lib.train(dataclasses.replace(config, steps=20, latent_dim=4))
+
+
+def test_time_budget_and_stopping_rules_are_recorded(tmp_path):
+    timed = train_lib.train(
+        _config(tmp_path, steps=None, epochs=50, max_train_minutes=1e-4)
+    )
+    assert timed.stop_reason == train_lib.STOP_TIME
+    assert 1 <= timed.steps < 250
+    again = train_lib.train(
+        _config(tmp_path, steps=None, epochs=50, max_train_minutes=1e-4)
+    )
+    assert again.steps_this_run == 0 and again.stop_reason == "time"
+
+    # Within 0.49 of 0.5 is always true: stops at the first epoch end.
+    rule = _config(
+        tmp_path,
+        workdir=os.fspath(tmp_path / "rule"),
+        steps=100,
+        equilibrium_tolerance=0.49,
+        equilibrium_patience=1,
+    )
+    stopped = train_lib.train(rule)
+    assert stopped.stop_reason == train_lib.STOP_EQUILIBRIUM
+    assert stopped.steps == 5
+    assert train_lib.train(rule).steps_this_run == 0
+    # Turning the rule off lets the run go on.
+    resumed = train_lib.train(
+        dataclasses.replace(rule, equilibrium_tolerance=None, steps=7)
+    )
+    assert (resumed.steps, resumed.stop_reason) == (7, "steps")
+
+
+def test_bad_settings_fail_before_anything_is_written(tmp_path):
+    run = tmp_path / "run"
+    with pytest.raises(ConfigError, match="Did you mean"):
+        train_lib.train(_config(tmp_path, dataset="fashon_mnist"))
+    with pytest.raises(ConfigError, match="`architecture`"):
+        train_lib.train(_config(tmp_path, architecture="dcgan"))
+    foreign = tmp_path / "served"
+    foreign.mkdir()
+    with pytest.raises(ConfigError, match="overwrite_export"):
+        train_lib.train(_config(tmp_path, export_dir=os.fspath(foreign)))
+    assert not run.exists()
+    with pytest.raises(data.DatasetUnavailableError, match="not prepared"):
+        train_lib.train(
+            _config(
+                tmp_path,
+                dataset="mnist",
+                data_dir=os.fspath(tmp_path / "empty"),
+            )
+        )
+    assert not run.exists()
+
+    result = train_lib.train(
+        _config(
+            tmp_path,
+            steps=2,
+            export_dir=os.fspath(foreign),
+            overwrite_export=True,
+        )
+    )
+    assert result.paths["export"] == os.fspath(foreign)
+    assert os.path.exists(foreign / "saved_model.pb")
+
+
+def test_a_run_under_a_strategy_resumes_and_exports(tmp_path):
+    config = _config(tmp_path, steps=5, strategy="mirrored")
+    first = train_lib.train(config)
+    assert first.steps == 5
+    # A step is the same computation on any replica count: a mirrored
+    # run's checkpoint resumes without a strategy.
+    resumed = train_lib.train(dataclasses.replace(config, strategy="default"))
+    assert (resumed.resumed_from, resumed.steps) == (5, 5)
+    assert os.path.exists(os.path.join(first.paths["export"], "saved_model.pb"))
+
+
+def test_workers_other_than_the_chief_write_nothing_to_the_workdir(
+    tmp_path, monkeypatch
+):
+    config = _config(tmp_path, steps=5)
+    train_lib.train(config)
+    run = config.workdir
+
+    def snapshot():
+        return {
+            path: os.path.getmtime(path)
+            for path in glob.glob(f"{run}/**", recursive=True)
+        }
+
+    before = snapshot()
+    monkeypatch.setattr(distribute, "is_chief", lambda strategy=None: False)
+    result = train_lib.train(dataclasses.replace(config, steps=8))
+    # It resumed from the chief's checkpoint and trained, elsewhere.
+    assert (result.resumed_from, result.steps) == (5, 8)
+    assert snapshot() == before
