@@ -6,6 +6,7 @@ and `ModelCheckpoint` on any logged key, `TerminateOnNaN`, `CSVLogger`,
 """
 
 from keras_gan.callbacks.checkpoint import PeriodicCheckpoint
+from keras_gan.callbacks.divergence import TerminateOnNonFinite
 from keras_gan.callbacks.equilibrium_stopping import EquilibriumStopping
 from keras_gan.callbacks.loss_threshold import LossThreshold
 from keras_gan.callbacks.metrics_log import MetricsLog
@@ -21,6 +22,7 @@ __all__ = [
     "PeriodicCheckpoint",
     "SampleGrid",
     "StepBudget",
+    "TerminateOnNonFinite",
     "TimeBudget",
     "TrainingCurves",
 ]
