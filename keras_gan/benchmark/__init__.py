@@ -1,0 +1,41 @@
+"""Training throughput benchmark: our `GAN` against a plain train step.
+
+- `workloads`: the problems (data, architecture, batch size, k) and the
+  trainer variants (`ours+xla+spe8`, `plain`, ...).
+- `baseline`: `PlainGAN`, the plain keras.io-style `train_step`.
+- `timing`: interleaved timed windows, medians, resident memory.
+- `flops`: FLOPs per step, counted from the traced step's graph.
+- `peak`: the measured matrix-multiplication peak.
+- `runner`: runs it all; `bin/benchmark` is its command line.
+"""
+
+from keras_gan.benchmark.baseline import PlainGAN
+from keras_gan.benchmark.flops import (
+    FlopCount,
+    TrainStepRecorder,
+    count_function_flops,
+    count_graph_flops,
+)
+from keras_gan.benchmark.peak import matmul_peak, matmul_window
+from keras_gan.benchmark.runner import (
+    BenchmarkConfig,
+    format_report,
+    run_benchmark,
+)
+from keras_gan.benchmark.workloads import WORKLOADS, Workload, build_trainer
+
+__all__ = [
+    "WORKLOADS",
+    "BenchmarkConfig",
+    "FlopCount",
+    "PlainGAN",
+    "TrainStepRecorder",
+    "Workload",
+    "build_trainer",
+    "count_function_flops",
+    "count_graph_flops",
+    "format_report",
+    "matmul_peak",
+    "matmul_window",
+    "run_benchmark",
+]
