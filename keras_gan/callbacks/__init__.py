@@ -8,6 +8,8 @@ and `ModelCheckpoint` on any logged key, `TerminateOnNaN`, `CSVLogger`,
 from keras_gan.callbacks.checkpoint import PeriodicCheckpoint
 from keras_gan.callbacks.divergence import TerminateOnNonFinite
 from keras_gan.callbacks.equilibrium_stopping import EquilibriumStopping
+from keras_gan.callbacks.evaluation import Evaluation
+from keras_gan.callbacks.generator_ema import GeneratorEMA
 from keras_gan.callbacks.loss_threshold import LossThreshold
 from keras_gan.callbacks.metrics_log import MetricsLog
 from keras_gan.callbacks.sample_grid import SampleGrid
@@ -17,6 +19,8 @@ from keras_gan.callbacks.training_curves import TrainingCurves
 
 __all__ = [
     "EquilibriumStopping",
+    "Evaluation",
+    "GeneratorEMA",
     "LossThreshold",
     "MetricsLog",
     "PeriodicCheckpoint",

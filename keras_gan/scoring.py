@@ -1,0 +1,654 @@
+"""Score a trained generator offline, always beside the real-data floor.
+
+A figure alone says little: a Frechet distance of 3 is excellent on one
+feature space and poor on another. So every score here comes with its
+floor, the same metric computed between two splits of real data with the
+same number of samples. A model at the floor is as close to the data as
+held-out data is.
+
+Domains and their figures:
+
+- The toy mixtures `"ring"` and `"grid"` (2D points in data coordinates):
+  `mode_metrics` (modes captured, % high-quality samples, mode KL). The
+  floor scores points drawn from the mixture itself.
+- 28x28x1 images (Fashion-MNIST and look-alikes), in [0, 1]: Frechet
+  distance, KID, precision/recall (k=3), density/coverage (k=5) and the
+  classifier score, on the features of the Fashion-MNIST classifier
+  (`keras_gan.metrics.load_fashion_mnist_feature_extractor`; trained and
+  cached on first use, about two minutes). The reference set is the
+  dataset's test split; the floor scores as many training images as
+  generated samples against it.
+- Other image datasets need a `feature_extractor` (e.g. an
+  `InceptionV3FeatureExtractor` where its weights are on disk).
+
+Samples come from a `Sampler`: `ExportSampler` (a SavedModel exported by
+`keras_gan.export`, loaded with `tf.saved_model.load`), `ModelSampler`
+(a Keras generator) or `workdir_sampler` (a `bin/train` workdir: its
+export, else its newest checkpoint). Noise is drawn from N(0, I) with
+`np.random.default_rng(seed)`, so a seed gives the same noise in every
+process.
+
+Example:
+
+```python
+sampler = keras_gan.scoring.ExportSampler("/tmp/run/export")
+report = keras_gan.scoring.score(sampler, "fashion_mnist", num_samples=10000)
+print(keras_gan.scoring.format_table(report))
+```
+"""
+
+import os
+
+import numpy as np
+
+from keras_gan.data import mixtures
+
+# Figures a table shows, in order, with whether higher is better.
+MIXTURE_FIGURES = (
+    ("modes_captured", True),
+    ("high_quality_percent", True),
+    ("mode_kl_divergence", False),
+)
+FEATURE_FIGURES = (
+    ("frechet_distance", False),
+    ("kid_mean", False),
+    ("precision", True),
+    ("recall", True),
+    ("density", True),
+    ("coverage", True),
+    ("classifier_score", True),
+)
+DEFAULT_NUM_SAMPLES = {"points": 2500, "images": 10000}
+_FASHION_SHAPE = (28, 28, 1)
+
+
+def _check_positive_int(name, value):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, np.integer))
+        or value < 1
+    ):
+        raise ValueError(
+            f"Invalid value for argument `{name}`. Expected a positive "
+            f"integer. Received: {name}={value!r}"
+        )
+    return int(value)
+
+
+def standard_normal_noise(num_samples, latent_dim, seed=0):
+    """The noise `z` of a seed: float32 `[num_samples, latent_dim]` from
+    N(0, I), the same in every process (`np.random.default_rng(seed)`)."""
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((num_samples, latent_dim)).astype(np.float32)
+
+
+# -- Samplers: generators in data units --
+
+
+class Sampler:
+    """Draws samples in data units: images NHWC in [0, 1], points in data
+    coordinates. Subclasses implement `generate(z)`.
+
+    Attributes:
+        latent_dim: Size of the noise vector.
+        description: Where the samples come from, for reports.
+        metadata: What is known about the generator (dataset, step...).
+    """
+
+    latent_dim = None
+    description = ""
+    metadata = {}
+
+    def generate(self, z):
+        """Maps float32 noise `[n, latent_dim]` to samples (NumPy)."""
+        raise NotImplementedError
+
+    def sample(self, num_samples, seed=0, batch_size=500):
+        """Draws `num_samples` samples from seeded N(0, I) noise.
+
+        Args:
+            num_samples: How many samples.
+            seed: Seed of the noise (see `standard_normal_noise`).
+                Defaults to `0`.
+            batch_size: Samples per call of the generator. Defaults to
+                `500`.
+
+        Returns:
+            A float32 NumPy array `[num_samples, ...]`.
+        """
+        num_samples = _check_positive_int("num_samples", num_samples)
+        batch_size = _check_positive_int("batch_size", batch_size)
+        z = standard_normal_noise(num_samples, self.latent_dim, seed)
+        return np.concatenate(
+            [
+                np.asarray(self.generate(z[i : i + batch_size]), np.float32)
+                for i in range(0, num_samples, batch_size)
+            ]
+        )
+
+
+class ExportSampler(Sampler):
+    """Samples from a SavedModel written by `keras_gan.export`.
+
+    Loads it with plain `tf.saved_model.load` and calls its
+    `serving_default` signature with input `z`, reading output `samples`
+    (the contract of DESIGN.md).
+
+    Args:
+        export_dir: The SavedModel directory.
+    """
+
+    def __init__(self, export_dir):
+        import tensorflow as tf
+
+        from keras_gan import export
+
+        export_dir = os.fspath(export_dir)
+        if not os.path.exists(os.path.join(export_dir, "saved_model.pb")):
+            raise FileNotFoundError(
+                "Invalid value for argument `export_dir`. Expected a "
+                "SavedModel directory (with saved_model.pb). Received: "
+                f"export_dir={export_dir!r}"
+            )
+        self._loaded = tf.saved_model.load(export_dir)
+        signatures = self._loaded.signatures
+        if export.SIGNATURE_KEY not in signatures:
+            raise ValueError(
+                f"The SavedModel in {export_dir} has no "
+                f"`{export.SIGNATURE_KEY}` signature. Its signatures: "
+                f"{list(signatures)}"
+            )
+        self._serve = signatures[export.SIGNATURE_KEY]
+        inputs = self._serve.structured_input_signature[1]
+        if (
+            export.INPUT_KEY not in inputs
+            or inputs[export.INPUT_KEY].shape.rank != 2
+        ):
+            raise ValueError(
+                f"Expected the signature to take `{export.INPUT_KEY}` of "
+                f"shape [batch, latent_dim]. Received inputs {inputs}"
+            )
+        self.latent_dim = int(inputs[export.INPUT_KEY].shape[1])
+        self.metadata = export.read_metadata(export_dir)
+        self.description = f"SavedModel {os.path.abspath(export_dir)}"
+        if "step" in self.metadata:
+            self.description += f" (step {self.metadata['step']})"
+
+    def generate(self, z):
+        import tensorflow as tf
+
+        from keras_gan import export
+
+        outputs = self._serve(**{export.INPUT_KEY: tf.constant(z)})
+        return outputs[export.OUTPUT_KEY].numpy()
+
+
+class ModelSampler(Sampler):
+    """Samples from a Keras generator, converted to data units.
+
+    Args:
+        generator: A model mapping noise `[batch, latent_dim]` to samples.
+        value_range: The `(low, high)` range of image outputs, mapped to
+            [0, 1] and clipped as the export does; ignored for vector
+            outputs. Defaults to `(-1.0, 1.0)`.
+        description: For reports. Defaults to the generator's name.
+        metadata: For reports. Defaults to `None`.
+    """
+
+    def __init__(
+        self,
+        generator,
+        value_range=(-1.0, 1.0),
+        description=None,
+        metadata=None,
+    ):
+        shape = tuple(generator.input_shape)
+        if len(shape) != 2 or shape[1] is None:
+            raise ValueError(
+                "Invalid value for argument `generator`. Expected a model "
+                "taking noise of shape [batch, latent_dim]. Received input "
+                f"shape {shape}"
+            )
+        self.generator = generator
+        self.latent_dim = int(shape[1])
+        self.value_range = tuple(value_range)
+        self.description = description or f"Keras model {generator.name}"
+        self.metadata = dict(metadata or {})
+
+    def generate(self, z):
+        from keras_gan.images import to_unit_range
+
+        samples = np.asarray(
+            self.generator(z, training=False), dtype=np.float32
+        )
+        if samples.ndim == 4:
+            samples = to_unit_range(samples, self.value_range)
+        return samples
+
+
+def workdir_sampler(workdir, prefer_export=True):
+    """The sampler of a `bin/train` workdir.
+
+    Its SavedModel (`export_dir` of the saved config, else
+    `workdir/export`) when there is one, else its newest checkpoint that
+    loads.
+
+    Args:
+        workdir: The run's directory.
+        prefer_export: Use the export when present. Defaults to `True`;
+            `False` always loads the newest checkpoint.
+
+    Returns:
+        A `Sampler` whose `metadata` includes the run's `dataset` when
+        known.
+
+    Raises:
+        FileNotFoundError: when the workdir has neither.
+    """
+    from keras_gan.training import checkpoints
+    from keras_gan.training import workdir as workdir_lib
+
+    workdir = os.fspath(workdir)
+    config = _saved_config(workdir)
+    export_dir = None
+    if config is not None and config.export_dir is not None:
+        export_dir = config.export_dir
+    layout = workdir_lib.WorkdirLayout(workdir, export_dir)
+    saved_model = os.path.join(layout.export_dir, "saved_model.pb")
+    if prefer_export and os.path.exists(saved_model):
+        sampler = ExportSampler(layout.export_dir)
+    else:
+        restored = checkpoints.CheckpointManager(layout.checkpoints).restore()
+        if restored is None:
+            raise FileNotFoundError(
+                "Invalid value for argument `workdir`. Expected a training "
+                "workdir with an export (export/saved_model.pb) or a "
+                f"checkpoint (checkpoints/ckpt-*.keras). Received: "
+                f"workdir={workdir!r}"
+            )
+        gan, state, path = restored
+        sampler = ModelSampler(
+            gan.generator,
+            description=f"checkpoint {path}",
+            metadata={"step": state.get("step", gan.generator_steps)},
+        )
+    if config is not None:
+        sampler.metadata = {"dataset": config.dataset, **sampler.metadata}
+    return sampler
+
+
+def _saved_config(workdir):
+    from keras_gan.training import workdir as workdir_lib
+
+    return workdir_lib.read_config(workdir_lib.WorkdirLayout(workdir))
+
+
+def dataset_of(workdir=None, export_dir=None):
+    """The dataset a run trained on, from its workdir's config or its
+    export's metadata; `None` when neither says."""
+    if workdir is not None:
+        config = _saved_config(os.fspath(workdir))
+        if config is not None:
+            return config.dataset
+    if export_dir is not None:
+        from keras_gan import export
+
+        return export.read_metadata(export_dir).get("dataset")
+    return None
+
+
+# -- Scorers: figures of one domain --
+
+
+class MixtureScorer:
+    """Mode metrics on a toy 2D mixture (`"ring"` or `"grid"`).
+
+    Args:
+        name: The mixture.
+    """
+
+    kind = "points"
+    figures = MIXTURE_FIGURES
+
+    def __init__(self, name):
+        self.means, self.std = mixtures.mixture_means(name)
+        self.name = name
+        self.description = (
+            f"{name}: {len(self.means)} modes, std {self.std}; high quality "
+            "within 3 std of the nearest mean"
+        )
+
+    def score(self, samples):
+        """`keras_gan.metrics.mode_metrics` of points `[n, 2]`."""
+        from keras_gan.metrics import mode_metrics
+
+        return mode_metrics(samples, self.means, self.std)
+
+    def floor(self, num_samples, seed=0):
+        """The figures of `num_samples` points drawn from the mixture."""
+        return self.score(
+            mixtures.sample_mixture(self.name, num_samples, seed=seed)
+        )
+
+
+class FeatureScorer:
+    """Feature-based figures against a fixed set of real images.
+
+    The reference images' features are computed once, on construction.
+
+    Args:
+        reference_images: Real images NHWC in [0, 1] (the test split).
+        feature_extractor: Maps images in [0, 1] to features; one with
+            `features_and_logits` (a `ClassifierFeatureExtractor`) adds the
+            classifier score. Its `value_range` must be `(0, 1)`.
+        floor_images: Other real images, or a callable returning them
+            (loaded on first use), from which the floor draws. Defaults to
+            `None`: no floor.
+        name: The dataset, for reports. Defaults to `"images"`.
+        kid_subset_size: Rows per KID subset. Defaults to `1000`.
+        kid_num_subsets: KID subsets. Defaults to `100`.
+        seed: Seed of the KID subsets. Defaults to `0`.
+    """
+
+    kind = "images"
+    figures = FEATURE_FIGURES
+
+    def __init__(
+        self,
+        reference_images,
+        feature_extractor,
+        floor_images=None,
+        name="images",
+        kid_subset_size=1000,
+        kid_num_subsets=100,
+        seed=0,
+    ):
+        value_range = getattr(feature_extractor, "value_range", (0, 1))
+        if tuple(value_range) != (0, 1):
+            raise ValueError(
+                "Invalid value for argument `feature_extractor`. Expected "
+                "an extractor taking images in [0, 1] (value_range=(0, 1)). "
+                f"Received: value_range={value_range}"
+            )
+        self.feature_extractor = feature_extractor
+        self.name = name
+        self.kid_subset_size = kid_subset_size
+        self.kid_num_subsets = kid_num_subsets
+        self.seed = seed
+        self._floor_images = floor_images
+        reference_images = np.asarray(reference_images, np.float32)
+        self.sample_shape = tuple(reference_images.shape[1:])
+        self.num_reference = len(reference_images)
+        self.reference_features = feature_extractor.features(reference_images)
+        accuracy = getattr(feature_extractor, "test_accuracy", None)
+        extractor = type(feature_extractor).__name__
+        if accuracy is not None:
+            extractor += f" (test accuracy {accuracy:.4f})"
+        self.description = (
+            f"{name}: features of {extractor}; reference "
+            f"{self.num_reference} real images"
+        )
+
+    def score(self, samples):
+        """The figures of images `[n, h, w, c]` in [0, 1]."""
+        from keras_gan.metrics import evaluate_features
+
+        samples = np.asarray(samples, np.float32)
+        if tuple(samples.shape[1:]) != self.sample_shape:
+            raise ValueError(
+                f"Expected images of shape {self.sample_shape} (the "
+                "reference's). Received samples of shape "
+                f"{tuple(samples.shape[1:])}"
+            )
+        logits = None
+        if getattr(self.feature_extractor, "has_logits", False):
+            features, logits = self.feature_extractor.features_and_logits(
+                samples
+            )
+        else:
+            features = self.feature_extractor.features(samples)
+        return evaluate_features(
+            self.reference_features,
+            features,
+            generated_logits=logits,
+            kid_num_subsets=self.kid_num_subsets,
+            kid_subset_size=self.kid_subset_size,
+            seed=self.seed,
+        )
+
+    def floor(self, num_samples, seed=0):
+        """The figures of `num_samples` real floor images drawn at random
+        (without replacement) against the reference."""
+        if self._floor_images is None:
+            raise ValueError(
+                "This scorer has no floor images: pass `floor_images`."
+            )
+        if callable(self._floor_images):
+            self._floor_images = np.asarray(self._floor_images(), np.float32)
+        images = self._floor_images
+        if num_samples > len(images):
+            raise ValueError(
+                f"Invalid value for argument `num_samples`. Expected at most "
+                f"{len(images)} (the real floor images). Received: "
+                f"num_samples={num_samples}"
+            )
+        rng = np.random.default_rng(seed)
+        chosen = np.sort(rng.choice(len(images), num_samples, replace=False))
+        return self.score(images[chosen])
+
+
+def load_real_images(name, split, data_dir=None, limit=None):
+    """A dataset's split as one NHWC float32 array in [0, 1].
+
+    Args:
+        name: A dataset name for `keras_gan.data.load`.
+        split: The split (TFDS slicing allowed).
+        data_dir: TFDS data directory. Defaults to `None`.
+        limit: Keep only the first `limit` images. Defaults to `None`.
+
+    Returns:
+        A float32 NumPy array.
+    """
+    from keras_gan import data
+
+    dataset = data.load(
+        name,
+        split=split,
+        batch_size=1000,
+        shuffle=False,
+        data_dir=data_dir,
+        cache=False,
+        drop_remainder=False,
+    )
+    if limit is not None:
+        dataset = dataset.unbatch().take(limit).batch(1000)
+    batches = [np.asarray(batch) for batch in dataset.as_numpy_iterator()]
+    return data.to_unit_range(np.concatenate(batches))
+
+
+def make_scorer(
+    dataset,
+    feature_extractor=None,
+    reference_split=None,
+    floor_split=None,
+    num_reference=None,
+    data_dir=None,
+    cache_dir=None,
+):
+    """The scorer of a dataset by name.
+
+    Args:
+        dataset: `"ring"`, `"grid"` or an image dataset name for
+            `keras_gan.data.load` (e.g. `"fashion_mnist"`).
+        feature_extractor: For images: an extractor of images in [0, 1].
+            Defaults to `None`: the Fashion-MNIST classifier for 28x28x1
+            images; other shapes need one.
+        reference_split: The real images generated samples are compared
+            with. Defaults to `None`: `"test"`, or `"train[:50%]"` for a
+            dataset with a training split only (digits, folders).
+        floor_split: The real images the floor draws from. Defaults to
+            `None`: `"train"`, or `"train[50%:]"` when the reference is
+            the first half.
+        num_reference: Use only the first this many reference images.
+            Defaults to `None`: all.
+        data_dir: TFDS data directory. Defaults to `None`.
+        cache_dir: Cache of the Fashion-MNIST classifier. Defaults to
+            `None`: `$KERAS_GAN_CACHE`, else `~/.cache/keras_gan`.
+
+    Returns:
+        A `MixtureScorer` or a `FeatureScorer`.
+    """
+    if dataset in mixtures.MIXTURE_NAMES:
+        return MixtureScorer(dataset)
+    from keras_gan import data
+
+    if reference_split is None:
+        try:
+            data.info(dataset, split="test", data_dir=data_dir)
+            reference_split, default_floor = "test", "train"
+        except ValueError:
+            reference_split, default_floor = "train[:50%]", "train[50%:]"
+        floor_split = floor_split or default_floor
+    floor_split = floor_split or "train"
+    spec = data.info(dataset, split=reference_split, data_dir=data_dir)
+    if feature_extractor is None:
+        if tuple(spec.element_shape) != _FASHION_SHAPE:
+            raise ValueError(
+                "Invalid value for argument `feature_extractor`. Expected an "
+                "extractor for images of shape "
+                f"{tuple(spec.element_shape)}: the default, the "
+                f"Fashion-MNIST classifier, takes {_FASHION_SHAPE}. "
+                "Received: feature_extractor=None"
+            )
+        from keras_gan.metrics import load_fashion_mnist_feature_extractor
+
+        feature_extractor = load_fashion_mnist_feature_extractor(
+            cache_dir, value_range=(0.0, 1.0)
+        )
+    reference = load_real_images(
+        dataset, reference_split, data_dir, limit=num_reference
+    )
+    scorer = FeatureScorer(
+        reference,
+        feature_extractor,
+        floor_images=lambda: load_real_images(dataset, floor_split, data_dir),
+        name=dataset,
+    )
+    scorer.description += (
+        f" (split {reference_split!r}); floor drawn from {floor_split!r}"
+    )
+    return scorer
+
+
+# -- Reports --
+
+
+def score(sampler, scorer, num_samples=None, seed=0, floor=True):
+    """Scores a generator's samples beside the real floor.
+
+    Args:
+        sampler: A `Sampler`, or an array of samples in data units.
+        scorer: A scorer (`make_scorer`) or a dataset name.
+        num_samples: Samples to draw. Defaults to `None`: 2,500 points or
+            10,000 images.
+        seed: Seed of the noise (and of the floor's draw). Defaults to
+            `0`.
+        floor: Whether to compute the real floor. Defaults to `True`.
+
+    Returns:
+        A JSON-ready dict: `dataset`, `num_samples`, `seed`, `source`,
+        `scorer` (what the figures are computed on), `figures` (list of
+        `[name, higher_is_better]`), `model` and `floor` (dicts of
+        figures; `floor` is `None` when not computed) and `metadata`.
+    """
+    if isinstance(scorer, str):
+        scorer = make_scorer(scorer)
+    if num_samples is None:
+        num_samples = DEFAULT_NUM_SAMPLES[scorer.kind]
+    num_samples = _check_positive_int("num_samples", num_samples)
+    if isinstance(sampler, Sampler):
+        samples = sampler.sample(num_samples, seed=seed)
+        source, metadata = sampler.description, dict(sampler.metadata)
+    else:
+        samples = np.asarray(sampler, np.float32)[:num_samples]
+        num_samples = len(samples)
+        source, metadata = "array of samples", {}
+    return {
+        "dataset": scorer.name,
+        "num_samples": num_samples,
+        "seed": seed,
+        "source": source,
+        "scorer": scorer.description,
+        "figures": [[name, higher] for name, higher in scorer.figures],
+        "model": _floats(scorer.score(samples)),
+        "floor": _floats(scorer.floor(num_samples, seed)) if floor else None,
+        "metadata": metadata,
+    }
+
+
+def _floats(figures):
+    return {
+        key: value if isinstance(value, int) else float(value)
+        for key, value in figures.items()
+    }
+
+
+def format_table(report, columns=None):
+    """A plain-text table of one or more reports' figures beside the floor.
+
+    Args:
+        report: A dict from `score`.
+        columns: More `(title, figures_dict)` columns, e.g. other models
+            scored the same way. Defaults to `None`.
+
+    Returns:
+        A string: one row per figure, columns model, (more), real floor
+        and which direction is better.
+    """
+    columns = [("model", report["model"]), *(columns or [])]
+    if report.get("floor") is not None:
+        columns.append(("real floor", report["floor"]))
+    names = [n for n, _ in report["figures"] if n in report["model"]]
+    width = max(len(n) for n in names + ["figure"])
+    cell = max(12, *(len(title) for title, _ in columns))
+    lines = [
+        f"{'figure':<{width}}  "
+        + "  ".join(f"{title:>{cell}}" for title, _ in columns)
+        + "  better",
+    ]
+    higher = dict(map(tuple, report["figures"]))
+    for name in names:
+        values = "  ".join(
+            f"{_format_value(figures.get(name)):>{cell}}"
+            for _, figures in columns
+        )
+        better = "higher" if higher[name] else "lower"
+        lines.append(f"{name:<{width}}  {values}  {better}")
+    return "\n".join(lines)
+
+
+def _format_value(value):
+    if value is None:
+        return "-"
+    if isinstance(value, int):
+        return str(value)
+    if value != 0 and abs(value) < 1e-2:
+        return f"{value:.3e}"
+    return f"{value:.4f}"
+
+
+__all__ = [
+    "DEFAULT_NUM_SAMPLES",
+    "ExportSampler",
+    "FeatureScorer",
+    "MixtureScorer",
+    "ModelSampler",
+    "Sampler",
+    "dataset_of",
+    "format_table",
+    "load_real_images",
+    "make_scorer",
+    "score",
+    "standard_normal_noise",
+    "workdir_sampler",
+]
