@@ -12,7 +12,15 @@ from keras_gan.models.gan import GAN
 
 __version__ = "0.1.0"
 
-_LAZY_SUBMODULES = ("data", "metrics", "export", "train_lib", "images")
+_LAZY_SUBMODULES = (
+    "data",
+    "metrics",
+    "export",
+    "train_lib",
+    "images",
+    "scoring",
+    "distribute",
+)
 
 __all__ = ["GAN", "callbacks", "losses", "models", *_LAZY_SUBMODULES]
 
