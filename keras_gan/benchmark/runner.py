@@ -35,7 +35,8 @@ The JSON `run_benchmark` returns (and `bin/benchmark --output` writes):
           "warmup_seconds", "rss_bytes", "error"}]}],
   "scaling": [{"image_size", "batch_size", "variant", "ms_per_step",
                "images_per_second", "flops_per_step",
-               "achieved_flops_per_second", "fraction_of_peak", "error"}],
+               "achieved_flops_per_second", "fraction_of_peak",
+               "cpu_fraction_of_peak", "error"}],
   "memory": {"workload", "variant", "rss_bytes_by_step": [[step, bytes]],
              "growth_bytes", "peak_rss_bytes"} or null,
   "load_average_end", "peak_rss_bytes"
@@ -54,6 +55,7 @@ steps consumes k batches per step, the plain step one.
 
 import dataclasses
 import datetime
+import gc
 import math
 import os
 import platform
@@ -72,6 +74,7 @@ QUICK_VARIANTS = ("plain", "ours", "ours+spe8")
 FULL_VARIANTS = (
     "plain",
     "plain+xla+spe8",
+    "plain+bf16",
     "ours",
     "ours+spe8",
     "ours+xla",
@@ -251,6 +254,7 @@ def _prepare(workload, variant, dataset, config):
         epochs=2,
         steps_per_epoch=steps,
         callbacks=[calibration],
+        shuffle=False,  # datasets shuffle themselves
         verbose=0,
     )
     seconds_per_step = calibration.seconds[-1] / steps
@@ -471,10 +475,12 @@ def run_scaling(config, log=print):
                         "achieved_flops_per_second"
                     ),
                     "fraction_of_peak": entry.get("fraction_of_peak"),
+                    "cpu_fraction_of_peak": entry.get("cpu_fraction_of_peak"),
                     "error": entry["error"],
                 }
             )
             del participants[name]
+        _release()
     return rows
 
 
@@ -536,16 +542,20 @@ def run_benchmark(config, command=None, log=print):
         "scaling": [],
         "memory": None,
     }
-    for name in config.workloads:
-        report["workloads"].append(
-            run_workload(
-                workloads.WORKLOADS[name], config.variants, config, log
-            )
-        )
-    if config.scaling_image_sizes:
-        report["scaling"] = run_scaling(config, log)
+    # The memory check first, while the process holds nothing else.
     if config.memory_steps:
         report["memory"] = run_memory(config, log)
+        _release()
+    for name in config.workloads:
+        entry = run_workload(
+            workloads.WORKLOADS[name], config.variants, config, log
+        )
+        report["workloads"].append(entry)
+        if len(config.workloads) > 1 or config.scaling_image_sizes:
+            log(format_workload(entry))  # a long run's partial results
+        _release()
+    if config.scaling_image_sizes:
+        report["scaling"] = run_scaling(config, log)
     report["load_average_end"] = _load_average()
     report["peak_rss_bytes"] = timing.peak_resident_bytes()
     return report
@@ -558,6 +568,12 @@ _VARIANT_HEADER = (
     f"{'cpu ms':>8}{'GFLOP':>7}{'GF/s':>7}{'wall':>6}{'cpu':>6}"
     f"{'spread':>7}"
 )
+
+
+def _release():
+    """Drops the finished phase's models and graphs."""
+    keras.backend.clear_session()
+    gc.collect()
 
 
 def _fmt(value, pattern, missing="-"):
@@ -622,26 +638,29 @@ def format_report(report):
     if report["scaling"]:
         lines.append("")
         variant = report["scaling"][0]["variant"]
-        lines.append(f"scaling ({variant}): ms/step (% of matmul peak)")
+        lines.append(
+            f"scaling ({variant}): ms/step (% of matmul peak: wall, cpu)"
+        )
         sizes = sorted({r["image_size"] for r in report["scaling"]})
         batches = sorted({r["batch_size"] for r in report["scaling"]})
         cells = {
             (r["image_size"], r["batch_size"]): r for r in report["scaling"]
         }
         lines.append(
-            f"  {'batch':>6}" + "".join(f"{f'{s}x{s}':>18}" for s in sizes)
+            f"  {'batch':>6}" + "".join(f"{f'{s}x{s}':>22}" for s in sizes)
         )
         for b in batches:
             row = f"  {b:>6}"
             for s in sizes:
                 r = cells.get((s, b))
                 if r is None or r["ms_per_step"] is None:
-                    row += f"{'-':>18}"
+                    row += f"{'-':>22}"
                 else:
                     cell = (
-                        f"{r['ms_per_step']:.1f} ({r['fraction_of_peak']:.0%})"
+                        f"{r['ms_per_step']:.1f} ({r['fraction_of_peak']:.0%}"
+                        f", {r['cpu_fraction_of_peak']:.0%})"
                     )
-                    row += f"{cell:>18}"
+                    row += f"{cell:>22}"
             lines.append(row)
     memory = report["memory"]
     if memory:

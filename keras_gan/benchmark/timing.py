@@ -168,6 +168,7 @@ def fit_participant(model, dataset, steps_per_window):
             epochs=warmup_windows + count,
             steps_per_epoch=steps_per_window,
             callbacks=[timer],
+            shuffle=False,  # datasets shuffle themselves
             verbose=0,
         )
         return result

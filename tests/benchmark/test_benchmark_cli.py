@@ -67,6 +67,7 @@ SCALING_KEYS = {
     "flops_per_step",
     "achieved_flops_per_second",
     "fraction_of_peak",
+    "cpu_fraction_of_peak",
     "error",
 }
 MEMORY_KEYS = {
