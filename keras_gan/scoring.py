@@ -41,6 +41,7 @@ import os
 
 import numpy as np
 
+from keras_gan.arguments import check_positive_int
 from keras_gan.data import mixtures
 
 # Figures a table shows, in order, with whether higher is better.
@@ -60,19 +61,6 @@ FEATURE_FIGURES = (
 )
 DEFAULT_NUM_SAMPLES = {"points": 2500, "images": 10000}
 _FASHION_SHAPE = (28, 28, 1)
-
-
-def _check_positive_int(name, value):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, np.integer))
-        or value < 1
-    ):
-        raise ValueError(
-            f"Invalid value for argument `{name}`. Expected a positive "
-            f"integer. Received: {name}={value!r}"
-        )
-    return int(value)
 
 
 def standard_normal_noise(num_samples, latent_dim, seed=0):
@@ -116,8 +104,8 @@ class Sampler:
         Returns:
             A float32 NumPy array `[num_samples, ...]`.
         """
-        num_samples = _check_positive_int("num_samples", num_samples)
-        batch_size = _check_positive_int("batch_size", batch_size)
+        num_samples = check_positive_int("num_samples", num_samples)
+        batch_size = check_positive_int("batch_size", batch_size)
         z = standard_normal_noise(num_samples, self.latent_dim, seed)
         return np.concatenate(
             [
@@ -565,7 +553,7 @@ def score(sampler, scorer, num_samples=None, seed=0, floor=True):
         scorer = make_scorer(scorer)
     if num_samples is None:
         num_samples = DEFAULT_NUM_SAMPLES[scorer.kind]
-    num_samples = _check_positive_int("num_samples", num_samples)
+    num_samples = check_positive_int("num_samples", num_samples)
     if isinstance(sampler, Sampler):
         samples = sampler.sample(num_samples, seed=seed)
         source, metadata = sampler.description, dict(sampler.metadata)

@@ -2,6 +2,7 @@
 
 from keras import callbacks
 
+from keras_gan.arguments import check_positive_int
 from keras_gan.training import checkpoints
 
 
@@ -36,19 +37,8 @@ class PeriodicCheckpoint(callbacks.Callback):
         state_fn=None,
     ):
         super().__init__()
-        for name, value in (
-            ("every_n_epochs", every_n_epochs),
-            ("every_n_steps", every_n_steps),
-        ):
-            if value is not None and (
-                isinstance(value, bool)
-                or not isinstance(value, int)
-                or value < 1
-            ):
-                raise ValueError(
-                    f"Invalid value for argument `{name}`. Expected a "
-                    f"positive integer or None. Received: {name}={value!r}"
-                )
+        check_positive_int("every_n_epochs", every_n_epochs, allow_none=True)
+        check_positive_int("every_n_steps", every_n_steps, allow_none=True)
         if isinstance(directory, checkpoints.CheckpointManager):
             self.manager = directory
         else:

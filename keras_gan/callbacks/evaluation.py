@@ -6,6 +6,8 @@ import numpy as np
 from keras import callbacks
 from keras.src.utils import io_utils
 
+from keras_gan.arguments import check_positive_int
+
 
 class Evaluation(callbacks.Callback):
     """Scores generated samples every few epochs and logs the figures.
@@ -96,19 +98,8 @@ class Evaluation(callbacks.Callback):
         verbose=0,
     ):
         super().__init__()
-        for name, value in (
-            ("every_n_epochs", every_n_epochs),
-            ("num_samples", num_samples),
-        ):
-            if value is not None and (
-                isinstance(value, bool)
-                or not isinstance(value, int)
-                or value < 1
-            ):
-                raise ValueError(
-                    f"Invalid value for argument `{name}`. Expected a "
-                    f"positive integer. Received: {name}={value!r}"
-                )
+        check_positive_int("every_n_epochs", every_n_epochs, allow_none=True)
+        check_positive_int("num_samples", num_samples, allow_none=True)
         if not isinstance(scorer, str) and not hasattr(scorer, "score"):
             raise TypeError(
                 "Invalid value for argument `scorer`. Expected a dataset "

@@ -2,6 +2,8 @@
 
 from keras import callbacks
 
+from keras_gan.arguments import check_positive_int
+
 
 class StepBudget(callbacks.Callback):
     """Stops training once the model has made `max_steps` generator updates
@@ -22,16 +24,7 @@ class StepBudget(callbacks.Callback):
 
     def __init__(self, max_steps):
         super().__init__()
-        if (
-            isinstance(max_steps, bool)
-            or int(max_steps) != max_steps
-            or (max_steps < 1)
-        ):
-            raise ValueError(
-                "Invalid value for argument `max_steps`. Expected a positive "
-                f"integer. Received: max_steps={max_steps!r}"
-            )
-        self.max_steps = int(max_steps)
+        self.max_steps = check_positive_int("max_steps", max_steps)
 
     def on_train_begin(self, logs=None):
         self.stopped_step = None

@@ -29,6 +29,7 @@ import urllib.parse
 import numpy as np
 import tensorflow as tf
 
+from keras_gan.arguments import check_positive_int
 from keras_gan.data import fashion_mnist, images, mixtures
 from keras_gan.data.errors import DatasetUnavailableError
 
@@ -208,7 +209,7 @@ def load(
         ValueError: for an unknown name or invalid argument.
         DatasetUnavailableError: when the data cannot be had here.
     """
-    batch_size = mixtures._check_positive_int(batch_size, "batch_size")
+    batch_size = check_positive_int("batch_size", batch_size)
     image_size = images.normalize_image_size(image_size)
     images.check_channels(channels)
     if download not in (None, True, False):

@@ -14,6 +14,8 @@ coordinates (no rescaling).
 import numpy as np
 import tensorflow as tf
 
+from keras_gan.arguments import check_positive_int
+
 RING_STD = 0.01
 GRID_STD = 0.05
 MIXTURE_NAMES = ("ring", "grid")
@@ -82,7 +84,9 @@ def sample_mixture(name, num_samples, seed=None):
         float32 array of shape `[num_samples, 2]`.
     """
     means, std = mixture_means(name)
-    num_samples = _check_positive_int(num_samples, "num_samples", zero=True)
+    num_samples = check_positive_int(
+        "num_samples", num_samples, allow_zero=True
+    )
     rng = np.random.default_rng(seed)
     modes = rng.integers(0, len(means), size=num_samples)
     noise = rng.standard_normal((num_samples, 2))
@@ -111,7 +115,7 @@ def mixture_dataset(name, batch_size, seed=None, with_labels=False):
         `fit`.
     """
     means, std = mixture_means(name)
-    batch_size = _check_positive_int(batch_size, "batch_size")
+    batch_size = check_positive_int("batch_size", batch_size)
     if seed is None:
         seed = int(np.random.default_rng().integers(0, 2**31 - 1))
     elif not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
@@ -139,18 +143,3 @@ def mixture_dataset(name, batch_size, seed=None, with_labels=False):
     dataset = tf.data.Dataset.counter(dtype=tf.int64)
     dataset = dataset.map(draw, num_parallel_calls=tf.data.AUTOTUNE)
     return dataset.prefetch(tf.data.AUTOTUNE)
-
-
-def _check_positive_int(value, argument, zero=False):
-    minimum = 0 if zero else 1
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, np.integer))
-        or value < minimum
-    ):
-        kind = "non-negative" if zero else "positive"
-        raise ValueError(
-            f"Invalid value for argument `{argument}`. Expected a {kind} "
-            f"integer. Received: {argument}={value!r}"
-        )
-    return int(value)

@@ -8,20 +8,13 @@ from keras import ops
 
 from keras_gan import distribute
 from keras_gan import losses as losses_module
+from keras_gan.arguments import check_positive_int
 from keras_gan.models import real_batches
 
 
 def _default_optimizer():
     # Radford et al. (2016): Adam, learning rate 2e-4, beta_1 = 0.5.
     return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
-
-
-def _check_positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(
-            f"Invalid value for argument `{name}`. Expected a positive "
-            f"integer. Received: {name}={value!r}"
-        )
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -109,8 +102,8 @@ class GAN(keras.Model):
                 )
         if latent_dim is None:
             latent_dim = _latent_dim_of(generator)
-        _check_positive_int("latent_dim", latent_dim)
-        _check_positive_int("discriminator_steps", discriminator_steps)
+        check_positive_int("latent_dim", latent_dim)
+        check_positive_int("discriminator_steps", discriminator_steps)
         _check_compatible(generator, discriminator)
         self.generator = generator
         self.discriminator = discriminator
@@ -305,7 +298,7 @@ class GAN(keras.Model):
             A NumPy array of `num_samples` samples, in the generator's
             output units.
         """
-        _check_positive_int("num_samples", num_samples)
+        check_positive_int("num_samples", num_samples)
         seed = self.seed_generator if seed is None else seed
         z = keras.random.normal((num_samples, self.latent_dim), seed=seed)
         return ops.convert_to_numpy(
