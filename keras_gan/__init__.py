@@ -7,7 +7,7 @@ SciPy or matplotlib) load on first attribute access.
 
 import importlib
 
-from keras_gan import callbacks, losses, models
+from keras_gan import callbacks, losses, models, schedules
 from keras_gan.models.gan import GAN
 
 __version__ = "0.1.0"
@@ -22,7 +22,14 @@ _LAZY_SUBMODULES = (
     "distribute",
 )
 
-__all__ = ["GAN", "callbacks", "losses", "models", *_LAZY_SUBMODULES]
+__all__ = [
+    "GAN",
+    "callbacks",
+    "losses",
+    "models",
+    "schedules",
+    *_LAZY_SUBMODULES,
+]
 
 
 def __getattr__(name):

@@ -20,7 +20,12 @@ range, and whatever `metadata` the caller adds) is also written to
 
 Writing is atomic: the SavedModel is built in a hidden sibling temporary
 directory and renamed to `export_dir` once complete, so `export_dir`
-never holds a partial export.
+never holds a partial export. A write that fails (disk full) removes the
+temporary directory and raises `keras_gan.training.files.WriteError`. A
+process killed while exporting leaves at most a hidden sibling (the
+temporary directory, or the previous export moved aside for the rename);
+the next export to `export_dir` removes it, or, when the kill came
+between the two renames, first puts the previous export back.
 
 Example:
 
@@ -33,6 +38,7 @@ images = serve(z=tf.random.normal([16, 64]))["samples"]  # [16, 28, 28, 1]
 ```
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -41,7 +47,7 @@ import tempfile
 import keras
 import tensorflow as tf
 
-from keras_gan.training import checkpoints
+from keras_gan.training import checkpoints, files
 
 SIGNATURE_KEY = "serving_default"
 INPUT_KEY = "z"
@@ -60,8 +66,10 @@ def export_generator(
     """Writes a generator as a SavedModel that loads without Keras.
 
     Args:
-        gan_or_generator: A `keras_gan.GAN`, or a built generator model
-            mapping `[batch, latent_dim]` noise to samples.
+        gan_or_generator: A `keras_gan.GAN` (its `sample_generator` is
+            exported: the averaged generator when it keeps one), or a
+            built generator model mapping `[batch, latent_dim]` noise to
+            samples.
         export_dir: The SavedModel directory to create.
         value_range: For image generators (rank-4 output), the `(low,
             high)` range of the generator's output, mapped to [0, 1] and
@@ -83,11 +91,14 @@ def export_generator(
             latent_dim]` or whose output is neither images nor vectors.
         keras_gan.training.checkpoints.NonFiniteWeightsError: (a
             `ValueError`) for a generator with NaN or infinite weights.
+        keras_gan.training.files.WriteError: (an `OSError`) when writing
+            fails (disk full...); `export_dir` is as it was.
     """
     generator, latent_dim = _generator_and_latent_dim(gan_or_generator)
     # A diverged generator would serve NaN samples: never export one.
     checkpoints.check_finite(generator, "the export of a generator")
     export_dir = os.path.abspath(os.fspath(export_dir))
+    _clean_up_after_killed_exports(export_dir)
     _check_destination(export_dir, overwrite)
     sample_shape = tuple(
         generator.compute_output_spec(keras.KerasTensor((1, latent_dim))).shape[
@@ -140,19 +151,31 @@ def export_generator(
         "output_range": [0.0, 1.0] if kind == "images" else None,
         **(metadata or {}),
     }
-    parent = os.path.dirname(export_dir)
-    os.makedirs(parent, exist_ok=True)
-    tmp = tempfile.mkdtemp(
-        dir=parent, prefix=f".{os.path.basename(export_dir)}.tmp-"
-    )
+    tmp = None
     try:
+        os.makedirs(os.path.dirname(export_dir), exist_ok=True)
+        tmp = tempfile.mkdtemp(
+            dir=os.path.dirname(export_dir),
+            prefix=_sibling_prefix(export_dir, _TEMP_INFIX),
+        )
         archive.write_out(tmp, verbose=False)
+        files.pause_for_test("export", tmp)
         os.makedirs(os.path.join(tmp, "assets.extra"), exist_ok=True)
         with open(os.path.join(tmp, METADATA_PATH), "w") as file:
             json.dump(info, file, indent=2)
         _move_into_place(tmp, export_dir, overwrite)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException as error:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(error, (OSError, tf.errors.OpError)) and not isinstance(
+            error, FileExistsError
+        ):
+            raise files.WriteError(
+                f"Could not write the export {export_dir}: {error}. Nothing "
+                "partial was kept (its temporary directory was removed); "
+                f"{export_dir} is as it was before.",
+                export_dir,
+            ) from error
         raise
     return export_dir
 
@@ -168,7 +191,11 @@ def read_metadata(export_dir):
 
 
 def _generator_and_latent_dim(gan_or_generator):
-    generator = getattr(gan_or_generator, "generator", gan_or_generator)
+    generator = getattr(
+        gan_or_generator,
+        "sample_generator",
+        getattr(gan_or_generator, "generator", gan_or_generator),
+    )
     if not isinstance(generator, keras.layers.Layer):
         raise TypeError(
             "Expected `gan_or_generator` to be a keras_gan.GAN or a "
@@ -214,6 +241,16 @@ def _check_destination(export_dir, overwrite):
         )
 
 
+# Hidden siblings of an export directory: `.<name>.tmp-*` while it is
+# written, `.<name>.old-*` (the previous export) while it is replaced.
+_TEMP_INFIX = "tmp"
+_OLD_INFIX = "old"
+
+
+def _sibling_prefix(export_dir, infix):
+    return f".{os.path.basename(export_dir)}.{infix}-"
+
+
 def _move_into_place(tmp, export_dir, overwrite):
     _check_destination(export_dir, overwrite)
     old = None
@@ -222,13 +259,49 @@ def _move_into_place(tmp, export_dir, overwrite):
         # place. Readers never see a partial export under export_dir.
         old = tempfile.mkdtemp(
             dir=os.path.dirname(export_dir),
-            prefix=f".{os.path.basename(export_dir)}.old-",
+            prefix=_sibling_prefix(export_dir, _OLD_INFIX),
         )
         os.rmdir(old)
         os.rename(export_dir, old)
-    os.rename(tmp, export_dir)
+        files.pause_for_test("export_rename", old)
+    try:
+        os.rename(tmp, export_dir)
+    except BaseException:
+        if old is not None:
+            os.rename(old, export_dir)
+        raise
     if old is not None:
-        if os.path.isdir(old) and not os.path.islink(old):
-            shutil.rmtree(old)
-        else:
-            os.remove(old)
+        # The new export is in place: should this fail, the next export
+        # removes the old one.
+        with contextlib.suppress(OSError):
+            _remove(old)
+
+
+def _clean_up_after_killed_exports(export_dir):
+    parent = os.path.dirname(export_dir)
+    if not os.path.isdir(parent):
+        return
+    entries = sorted(os.listdir(parent))
+
+    def siblings(infix):
+        prefix = _sibling_prefix(export_dir, infix)
+        return [
+            os.path.join(parent, entry)
+            for entry in entries
+            if entry.startswith(prefix)
+        ]
+
+    temporaries, olds = siblings(_TEMP_INFIX), siblings(_OLD_INFIX)
+    if olds and not os.path.lexists(export_dir):
+        # Killed between the two renames: the previous export, complete,
+        # is the one moved aside.
+        os.rename(olds.pop(), export_dir)
+    for path in temporaries + olds:
+        _remove(path)
+
+
+def _remove(path):
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path)
+    else:
+        os.remove(path)

@@ -256,7 +256,7 @@ def workdir_sampler(workdir, prefer_export=True):
             )
         gan, state, path = restored
         sampler = ModelSampler(
-            gan.generator,
+            gan.sample_generator,  # the average when the run keeps one
             description=f"checkpoint {path}",
             metadata={"step": state.get("step", gan.generator_steps)},
         )

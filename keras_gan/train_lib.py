@@ -65,10 +65,11 @@ import time
 
 import keras
 
-from keras_gan import data, distribute, export, losses, models
+from keras_gan import data, distribute, export, losses, models, schedules
 from keras_gan.callbacks.checkpoint import PeriodicCheckpoint
 from keras_gan.callbacks.divergence import TerminateOnNonFinite
 from keras_gan.callbacks.equilibrium_stopping import EquilibriumStopping
+from keras_gan.callbacks.evaluation import Evaluation
 from keras_gan.callbacks.loss_threshold import LossThreshold
 from keras_gan.callbacks.metrics_log import MetricsLog
 from keras_gan.callbacks.sample_grid import SampleGrid
@@ -76,7 +77,7 @@ from keras_gan.callbacks.step_budget import StepBudget
 from keras_gan.callbacks.time_budget import TimeBudget
 from keras_gan.callbacks.training_curves import TrainingCurves
 from keras_gan.models.gan import GAN
-from keras_gan.training import checkpoints, workdir
+from keras_gan.training import checkpoints, preflight, workdir
 from keras_gan.training.checkpoints import (
     CheckpointError,
     NonFiniteWeightsError,
@@ -196,6 +197,10 @@ def train(config, callbacks=None, verbose=0):
         CheckpointError: when the workdir has checkpoints but none loads.
         TrainingDivergedError: when a loss or weight became NaN or
             infinite; the last good checkpoint and export are kept.
+        keras_gan.training.files.WriteError: (an `OSError`) when the
+            workdir or export directory cannot be written or lacks the
+            free space, before training; or when a write fails during it
+            (nothing partial is kept, and a rerun resumes).
     """
     if not isinstance(config, TrainConfig):
         raise TypeError(
@@ -211,6 +216,8 @@ def train(config, callbacks=None, verbose=0):
     steps_per_epoch = _steps_per_epoch(config, spec)
     total_steps = _total_steps(config, steps_per_epoch)
     _check_export_destination(config, layout)
+    preflight.check_storage(config, layout, spec, architecture)
+    scorer = _scorer(config)
 
     manager = checkpoints.CheckpointManager(
         layout.checkpoints, keep=config.keep_checkpoints
@@ -221,11 +228,12 @@ def train(config, callbacks=None, verbose=0):
     with strategy.scope():
         restored = manager.restore()
         if restored is None:
-            gan, state = _build_gan(config, spec, architecture), {}
+            gan = _build_gan(config, spec, architecture, total_steps)
+            state = {}
         else:
             gan, state, _ = restored
             _apply_speed_settings(gan, config)
-            _apply_learning_rates(gan, config)
+            _apply_learning_rates(gan, config, total_steps)
     start_step = gan.generator_steps
     resumed_from = None if restored is None else start_step
     clock = _Clock(state.get("train_seconds", 0.0))
@@ -256,6 +264,7 @@ def train(config, callbacks=None, verbose=0):
                 clock,
                 steps_per_epoch,
                 total_steps,
+                scorer,
                 list(callbacks or []),
                 verbose,
             )
@@ -388,7 +397,23 @@ def _dtype_policy(name):
         keras.config.set_dtype_policy(previous)
 
 
-def _build_gan(config, spec, architecture):
+def _scorer(config):
+    # Built before anything is written, so a dataset without one fails
+    # at once rather than at the first evaluation.
+    if config.eval_every_n_epochs is None:
+        return None
+    from keras_gan import scoring
+
+    try:
+        return scoring.make_scorer(config.dataset, data_dir=config.data_dir)
+    except (ValueError, TypeError) as error:
+        raise ConfigError(
+            f"Cannot evaluate {config.dataset!r} samples "
+            f"(eval_every_n_epochs={config.eval_every_n_epochs}): {error}"
+        ) from error
+
+
+def _build_gan(config, spec, architecture, total_steps):
     # Seeds the weight initialisers; the GAN's own seed drives the noise.
     keras.utils.set_random_seed(config.seed)
     width = (
@@ -396,7 +421,8 @@ def _build_gan(config, spec, architecture):
         if architecture == "dcgan"
         else {"hidden_units": config.hidden_units}
     )
-    with _dtype_policy("mixed_float16" if config.mixed_precision else None):
+    policy = config.mixed_precision and f"mixed_{config.mixed_precision}"
+    with _dtype_policy(policy):
         try:
             generator, discriminator = models.build_pair(
                 architecture, spec.element_shape, config.latent_dim, **width
@@ -412,6 +438,7 @@ def _build_gan(config, spec, architecture):
         latent_dim=config.latent_dim,
         discriminator_steps=config.discriminator_steps,
         seed=config.seed,
+        ema_decay=config.ema_decay,
     )
     penalties = [losses.get_penalty(name) for name in config.penalties]
     if config.penalty_weights:
@@ -419,12 +446,13 @@ def _build_gan(config, spec, architecture):
             type(penalty)(weight=weight)
             for penalty, weight in zip(penalties, config.penalty_weights)
         ]
+    g_rate, d_rate = _learning_rates(config, total_steps)
     gan.compile(
         g_optimizer=keras.optimizers.Adam(
-            config.g_learning_rate, beta_1=config.beta_1, beta_2=config.beta_2
+            g_rate, beta_1=config.beta_1, beta_2=config.beta_2
         ),
         d_optimizer=keras.optimizers.Adam(
-            config.d_learning_rate, beta_1=config.beta_1, beta_2=config.beta_2
+            d_rate, beta_1=config.beta_1, beta_2=config.beta_2
         ),
         loss=config.loss,
         penalties=penalties,
@@ -441,11 +469,29 @@ def _apply_speed_settings(gan, config):
         gan.jit_compile = config.jit_compile
 
 
-def _apply_learning_rates(gan, config):
+def _learning_rates(config, total_steps):
+    """The generator's and the discriminator's learning rates: numbers,
+    or schedules over the optimizers' own step counts."""
+    if not config.lr_decay_fraction:
+        return config.g_learning_rate, config.d_learning_rate
+    return tuple(
+        schedules.ConstantThenLinearDecay(
+            rate, total_steps * updates, config.lr_decay_fraction
+        )
+        for rate, updates in (
+            (config.g_learning_rate, 1),
+            (config.d_learning_rate, config.discriminator_steps),
+        )
+    )
+
+
+def _apply_learning_rates(gan, config, total_steps):
     # Lowering the learning rates is the way on after a divergence, so
-    # they may change on resume (`RESUMABLE_FIELDS`).
-    gan.g_optimizer.learning_rate = config.g_learning_rate
-    gan.d_optimizer.learning_rate = config.d_learning_rate
+    # they may change on resume (`RESUMABLE_FIELDS`), as may the step
+    # budget a decay runs to.
+    g_rate, d_rate = _learning_rates(config, total_steps)
+    gan.g_optimizer.learning_rate = g_rate
+    gan.d_optimizer.learning_rate = d_rate
 
 
 # -- Training --
@@ -515,6 +561,7 @@ def _fit(
     clock,
     steps_per_epoch,
     total_steps,
+    scorer,
     extra_callbacks,
     verbose,
 ):
@@ -545,9 +592,23 @@ def _fit(
         )
     num_samples = config.num_samples or (64 if spec.kind == "images" else 1000)
     divergence = TerminateOnNonFinite()
+    evaluation = []
+    if scorer is not None:
+        # Before the stopping rules and the logs, which read its figures.
+        evaluation.append(
+            Evaluation(
+                scorer,
+                every_n_epochs=config.eval_every_n_epochs,
+                num_samples=config.eval_num_samples,
+                seed=config.seed,
+                value_range=spec.value_range or (-1.0, 1.0),
+                verbose=verbose,
+            )
+        )
     callbacks = [
         # First: later callbacks of the batch see stop_training set.
         divergence,
+        *evaluation,
         *rules.values(),
         MetricsLog(layout.metrics, every_n_steps=config.log_every_n_steps),
         TrainingCurves(
@@ -679,6 +740,8 @@ def _export(gan, config, spec, layout):
             "step": gan.generator_steps,
             "dataset": config.dataset,
             "split": config.split,
+            # The export is the weight average when there is one.
+            "ema_decay": config.ema_decay,
         },
     )
 

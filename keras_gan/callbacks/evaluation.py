@@ -54,10 +54,11 @@ class Evaluation(callbacks.Callback):
             points (the mixtures' protocol) or 10,000 images.
         seed: Seed of the fixed noise. Defaults to `0`.
         generator: What to sample from. Defaults to `None`: the model's
-            `generator`. A Keras model, or an object whose `generator`
-            attribute is one when evaluating, such as a
-            `keras_gan.callbacks.GeneratorEMA` (list it before this
-            callback).
+            `sample_generator` (a `keras_gan.GAN`'s averaged generator
+            when it keeps one), else its `generator`. A Keras model, or
+            an object whose `generator` attribute is one when evaluating,
+            such as a `keras_gan.callbacks.GeneratorEMA` (list it before
+            this callback).
         value_range: The `(low, high)` range of the generator's images,
             mapped to [0, 1] before scoring. Defaults to `(-1.0, 1.0)`.
         prefix: Put before every logged key, e.g. `"ema_"`. Defaults to
@@ -179,7 +180,8 @@ class Evaluation(callbacks.Callback):
     def _generator(self):
         generator = self.generator
         if generator is None:
-            return self.model.generator
+            average = getattr(self.model, "sample_generator", None)
+            return average or self.model.generator
         inner = getattr(generator, "generator", None)
         if inner is not None:  # e.g. a GeneratorEMA's averaged copy
             return inner

@@ -28,9 +28,16 @@ class GeneratorEMA(callbacks.Callback):
 
     Evaluate or export `self.generator`: pass this callback as
     `generator=` of `keras_gan.callbacks.Evaluation` (listed after it), or
-    `keras_gan.export.export_generator(ema.generator, ...)`. The average
-    lives in memory: checkpoints of the model do not hold it, and a new
-    `fit` continues the same average (the clone is made once per model).
+    `keras_gan.export.export_generator(ema.generator, ...)`.
+
+    Where the average lives: a `keras_gan.GAN` built with `ema_decay` owns
+    its average (`gan.generator_ema`), which its `fit` keeps with a
+    callback of this class, and which checkpoints save; a callback whose
+    `decay` equals the model's `ema_decay` adopts that average and counts
+    its warm-up from the model's step, so a reloaded model goes on exactly
+    as an uninterrupted one. Otherwise the average is this callback's own
+    clone, in memory only: checkpoints do not hold it, and a new `fit`
+    continues it (the clone is made once per model).
 
     With `steps_per_execution > 1` the callback runs once per execution;
     it then applies the decay once per step elapsed (`decay_t ** steps`).
@@ -72,18 +79,31 @@ class GeneratorEMA(callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         source = self.model.generator
-        if self.generator is None or self._source is not source:
-            self._source = source
-            self.generator = keras.models.clone_model(source)
-            self.generator.set_weights(source.get_weights())
-            pairs = [
-                (average, raw)
-                for average, raw in zip(self.generator.weights, source.weights)
-                if "float" in str(average.dtype)
-            ]
-            self._update_fn = _make_update(pairs)
+        owned = getattr(self.model, "generator_ema", None)
+        if getattr(self.model, "ema_decay", None) != self.decay:
+            owned = None
+        if owned is not None:
+            if self.generator is not owned:
+                self._track(source, owned)
+            # The model's step says how far the warm-up has gone.
+            self._updates = max(0, self._step() - self.start_step)
+            self._last_step = self._step()
+        elif self.generator is None or self._source is not source:
+            average = keras.models.clone_model(source)
+            average.set_weights(source.get_weights())
+            self._track(source, average)
             self._updates = 0
             self._last_step = self._step()
+
+    def _track(self, source, average):
+        self._source = source
+        self.generator = average
+        pairs = [
+            (mean, raw)
+            for mean, raw in zip(average.weights, source.weights)
+            if "float" in str(mean.dtype)
+        ]
+        self._update_fn = _make_update(pairs)
 
     def on_train_batch_end(self, batch, logs=None):
         step = self._step()

@@ -19,6 +19,10 @@ class MetricsLog(callbacks.Callback):
     (`d_loss`, `g_loss`, `d_real`, `d_fake`, penalties) over the steps
     since the previous row, not Keras's running mean over the epoch. A row
     is also written at every epoch end, so rows never straddle epochs.
+    Numbers that appear only in the epoch-end logs, such as the figures
+    of `keras_gan.callbacks.Evaluation` (list it before this callback),
+    go into that epoch's last row; their columns are added to the file
+    when they first appear, empty in the other rows.
 
     Resuming: when the file exists, rows are appended under its header.
     Rows with a step beyond the model's step at `on_train_begin` (logged
@@ -64,6 +68,8 @@ class MetricsLog(callbacks.Callback):
             steps,
             {key: float(value) * steps for key, value in (logs or {}).items()},
         )
+        if steps == (self.params or {}).get("steps"):
+            return  # The epoch's last row is written at its end.
         step = self.model.generator_steps
         if step // self.every_n_steps > self._last_row_step // (
             self.every_n_steps
@@ -71,9 +77,16 @@ class MetricsLog(callbacks.Callback):
             self._write_row()
 
     def on_epoch_end(self, epoch, logs=None):
-        self._write_row()
+        step_keys = self._latest[1]
+        self._write_row(
+            {
+                key: float(value)
+                for key, value in (logs or {}).items()
+                if key not in step_keys and isinstance(value, (int, float))
+            }
+        )
 
-    def _write_row(self):
+    def _write_row(self, epoch_values=None):
         steps, sums = self._latest
         start, start_sums = self._row_start
         if steps <= start:
@@ -85,6 +98,7 @@ class MetricsLog(callbacks.Callback):
         }
         for key, total in sums.items():
             row[key] = (total - start_sums.get(key, 0.0)) / (steps - start)
+        row.update(epoch_values or {})
         self._row_start = self._latest
         self._last_row_step = row["step"]
         self._append(row)
@@ -96,6 +110,8 @@ class MetricsLog(callbacks.Callback):
                 *STEP_COLUMNS,
                 *(k for k in row if k not in STEP_COLUMNS),
             ]
+        elif any(key not in self._fields for key in row):
+            self._add_columns([key for key in row if key not in self._fields])
         os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
         with open(self.path, "a", newline="", encoding="utf-8") as file:
             writer = csv.DictWriter(
@@ -104,6 +120,20 @@ class MetricsLog(callbacks.Callback):
             if new_file:
                 writer.writeheader()
             writer.writerow(row)
+
+    def _add_columns(self, keys):
+        """Rewrites the file with `keys` as new, empty columns."""
+        with open(self.path, newline="", encoding="utf-8") as file:
+            rows = list(csv.DictReader(file))
+        self._fields = [*self._fields, *keys]
+
+        def write(tmp):
+            with open(tmp, "w", newline="", encoding="utf-8") as file:
+                writer = csv.DictWriter(file, self._fields, restval="")
+                writer.writeheader()
+                writer.writerows(rows)
+
+        files.atomic_write(self.path, write)
 
 
 def read_log(path):

@@ -11,6 +11,9 @@ from keras_gan import images
 class SampleGrid(callbacks.Callback):
     """Writes samples from one fixed noise batch as a PNG every epoch.
 
+    Samples come from the model's `sample_generator` (a `keras_gan.GAN`'s
+    averaged generator when it keeps one), else its `generator`.
+
     The same noise every time, so successive pictures show how the
     generator changes. Images become a grid; 2D points a scatter plot.
     With `log_dir`, image grids also go to TensorBoard.
@@ -67,7 +70,9 @@ class SampleGrid(callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every_n_epochs:
             return
-        samples = np.asarray(self.model.generator(self.noise, training=False))
+        generator = getattr(self.model, "sample_generator", None)
+        generator = generator or self.model.generator
+        samples = np.asarray(generator(self.noise, training=False))
         path = os.path.join(
             self.directory, f"samples_epoch_{epoch + 1:04d}.png"
         )

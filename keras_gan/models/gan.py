@@ -64,6 +64,13 @@ class GAN(keras.Model):
             Defaults to `1`.
         seed: Seed of the model's `keras.random.SeedGenerator`, the source
             of all noise. Defaults to `None` (unseeded).
+        ema_decay: Keep an exponential moving average of the generator's
+            weights with this decay per generator step (e.g. `0.999`), in
+            `generator_ema`: `fit` updates it after every step (with a
+            `keras_gan.callbacks.GeneratorEMA`), saving and loading keep
+            it, and `call`, `generate` and `keras_gan.export` sample from
+            it. Training itself is unchanged. Defaults to `None`: no
+            average.
         **kwargs: Passed to `keras.Model` (`name`, `dtype`...).
 
     Example:
@@ -88,6 +95,7 @@ class GAN(keras.Model):
         latent_dim=None,
         discriminator_steps=1,
         seed=None,
+        ema_decay=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -104,12 +112,29 @@ class GAN(keras.Model):
             latent_dim = _latent_dim_of(generator)
         check_positive_int("latent_dim", latent_dim)
         check_positive_int("discriminator_steps", discriminator_steps)
+        if ema_decay is not None and not (
+            isinstance(ema_decay, (int, float))
+            and not isinstance(ema_decay, bool)
+            and 0.0 < ema_decay < 1.0
+        ):
+            raise ValueError(
+                "Invalid value for argument `ema_decay`. Expected None or "
+                f"a number in (0, 1). Received: ema_decay={ema_decay!r}"
+            )
         _check_compatible(generator, discriminator)
         self.generator = generator
         self.discriminator = discriminator
         self.latent_dim = int(latent_dim)
         self.discriminator_steps = int(discriminator_steps)
         self.seed = seed
+        self.ema_decay = None if ema_decay is None else float(ema_decay)
+        self.generator_ema = None
+        if ema_decay is not None:
+            # Saved and restored with the model under this attribute name.
+            self.generator_ema = keras.models.clone_model(generator)
+            self.generator_ema.trainable = False
+            if generator.built:
+                self.generator_ema.set_weights(generator.get_weights())
         self.seed_generator = keras.random.SeedGenerator(
             seed, name="seed_generator"
         )
@@ -257,6 +282,7 @@ class GAN(keras.Model):
             "latent_dim": self.latent_dim,
             "discriminator_steps": self.discriminator_steps,
             "seed": self.seed,
+            "ema_decay": self.ema_decay,
         }
 
     @classmethod
@@ -271,12 +297,24 @@ class GAN(keras.Model):
     # -- Inference --
 
     def call(self, z, training=False):
-        """Maps noise `z` `[batch, latent_dim]` to generated samples."""
-        return self.generator(z, training=training)
+        """Maps noise `z` `[batch, latent_dim]` to generated samples, with
+        the averaged generator when there is one (`sample_generator`)."""
+        return self.sample_generator(z, training=training)
+
+    @property
+    def sample_generator(self):
+        """The generator to sample from: `generator_ema` when the GAN keeps
+        an average (`ema_decay`), else `generator`."""
+        if self.generator_ema is not None:
+            return self.generator_ema
+        return self.generator
 
     def build(self, input_shape=None):
         if not self.generator.built:
             self.generator.build((None, self.latent_dim))
+        if self.generator_ema is not None and not self.generator_ema.built:
+            self.generator_ema.build((None, self.latent_dim))
+            self.generator_ema.set_weights(self.generator.get_weights())
         if not self.discriminator.built:
             output = self.generator.compute_output_spec(
                 keras.KerasTensor((1, self.latent_dim))
@@ -285,7 +323,8 @@ class GAN(keras.Model):
         self.built = True
 
     def generate(self, num_samples, seed=None, batch_size=256):
-        """Draws `num_samples` samples from the generator (inference mode).
+        """Draws `num_samples` samples from `sample_generator` (inference
+        mode): the averaged generator when there is one.
 
         Args:
             num_samples: How many samples to draw.
@@ -368,6 +407,10 @@ class GAN(keras.Model):
                 f"Received batches of {global_batch_size} samples."
             )
         kwargs["shuffle"] = False  # tf.data datasets shuffle themselves
+        if self.generator_ema is not None:
+            kwargs["callbacks"] = _with_average_callback(
+                kwargs.get("callbacks"), self.ema_decay
+            )
         # Variables made here must be mirrored like the model's.
         with self.distribute_strategy.scope():
             if not self.built:
@@ -508,6 +551,20 @@ class GAN(keras.Model):
                 "discriminator's input). Received batches of samples of "
                 f"shape {tuple(sample_shape)}."
             )
+
+
+def _with_average_callback(callbacks, decay):
+    """`callbacks` with a `GeneratorEMA` of `decay` first, unless one is
+    there: it keeps the model's own average (`GAN.generator_ema`)."""
+    from keras_gan.callbacks.generator_ema import GeneratorEMA
+
+    callbacks = list(callbacks or [])
+    if not any(
+        isinstance(c, GeneratorEMA) and c.decay == decay for c in callbacks
+    ):
+        # First, so that later callbacks of each batch see the new average.
+        callbacks.insert(0, GeneratorEMA(decay))
+    return callbacks
 
 
 def _sample_shape(model):

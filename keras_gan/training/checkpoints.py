@@ -11,13 +11,16 @@ same directory (`.tmp-ckpt-*.keras`), completed, flushed to disk and only
 then renamed to its final name with `os.replace`. A process killed while
 writing leaves at most a temporary file, which never matches the
 checkpoint name pattern and is removed by the next `save` into the
-directory (one process writes a directory; any may read it). Only the
-newest `keep` checkpoints are kept.
+directory (one process writes a directory; any may read it). A write that
+fails (disk full) removes its temporary file and raises
+`keras_gan.training.files.WriteError`, naming the checkpoint and the
+newest one kept. Only the newest `keep` checkpoints are kept.
 
 A model with a NaN or infinite weight is never saved (`NonFiniteWeightsError`):
 after a divergence the newest checkpoint stays the last good one.
 """
 
+import errno
 import json
 import os
 import re
@@ -28,9 +31,16 @@ import zipfile
 import keras
 import numpy as np
 
+from keras_gan.training import files
+
 STATE_ENTRY = "keras_gan_train_state.json"
 _NAME_RE = re.compile(r"^ckpt-(\d+)\.keras$")
 _TEMP_PREFIX = ".tmp-ckpt-"
+# Keras's own scratch file for the weights, beside the archive, when memory
+# is short (`keras.src.saving.saving_lib`); a killed save leaves it too.
+_KERAS_SCRATCH_RE = re.compile(r"^tmp[a-z0-9_]{8}$")
+# Why a write fails on a full disk (or over a file size or quota limit).
+_NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 
 
 class CheckpointError(RuntimeError):
@@ -130,28 +140,35 @@ class CheckpointManager:
         Raises:
             NonFiniteWeightsError: when a weight of `model` is NaN or
                 infinite; nothing is written.
+            keras_gan.training.files.WriteError: (an `OSError`) when the
+                write fails (disk full...); the temporary file is removed
+                and the checkpoints already there are untouched.
         """
         step = model.generator_steps
         # A diverged model must not replace the last good checkpoint (nor,
         # by rotation, push it out).
         check_finite(model, f"the checkpoint of step {step}")
-        os.makedirs(self.directory, exist_ok=True)
-        self._remove_partial_writes()
         state = {**(state or {}), "step": step}
         path = os.path.join(self.directory, checkpoint_name(step))
-        fd, tmp = tempfile.mkstemp(
-            dir=self.directory, prefix=_TEMP_PREFIX, suffix=".keras"
-        )
-        os.close(fd)
+        tmp = None
         try:
+            os.makedirs(self.directory, exist_ok=True)
+            self._remove_partial_writes()
+            fd, tmp = tempfile.mkstemp(
+                dir=self.directory, prefix=_TEMP_PREFIX, suffix=".keras"
+            )
+            os.close(fd)
             model.save(tmp)
+            files.pause_for_test("checkpoint", tmp)
             with zipfile.ZipFile(tmp, "a") as archive:
                 archive.writestr(STATE_ENTRY, json.dumps(state, indent=2))
             _fsync_file(tmp)
             os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
+        except BaseException as error:
+            if tmp is not None and os.path.exists(tmp):
                 os.remove(tmp)
+            if isinstance(error, OSError):
+                raise self._write_error(path, error) from error
             raise
         _fsync_directory(self.directory)
         for _, old in self.checkpoints()[: -self.keep]:
@@ -163,19 +180,35 @@ class CheckpointManager:
 
         A checkpoint that fails to load (damaged on disk after it was
         written) is skipped with a warning, and the next older one tried.
+        A full disk is not damage: loading unpacks the archive into the
+        temporary directory, and when that write fails for want of space
+        no checkpoint is skipped.
 
         Returns:
             `(model, state, path)`, or `None` when there is no checkpoint.
 
         Raises:
             CheckpointError: when checkpoints exist but none loads.
+            keras_gan.training.files.WriteError: when loading fails for
+                want of space to unpack the checkpoint.
         """
         failures = []
         for _, path in reversed(self.checkpoints()):
             try:
                 model = keras.models.load_model(path)
                 state = read_state(path)
-            except Exception as error:  # Any damage: try an older one.
+            except Exception as error:
+                if isinstance(error, OSError) and error.errno in _NO_SPACE:
+                    raise files.WriteError(
+                        f"Could not load checkpoint {path}: {error}, while "
+                        "unpacking it (Keras unpacks a checkpoint into the "
+                        "temporary directory, "
+                        f"{tempfile.gettempdir()}, to load it). The "
+                        "checkpoint was not found damaged: free some space "
+                        "(or set TMPDIR to a directory with space) and rerun.",
+                        path,
+                    ) from error
+                # Anything else is damage: try an older one.
                 warnings.warn(
                     f"Skipping checkpoint {path}, which does not load: "
                     f"{type(error).__name__}: {error}",
@@ -193,8 +226,25 @@ class CheckpointManager:
 
     def _remove_partial_writes(self):
         for name in os.listdir(self.directory):
-            if name.startswith(_TEMP_PREFIX):
+            if name.startswith(_TEMP_PREFIX) or _KERAS_SCRATCH_RE.match(name):
                 os.remove(os.path.join(self.directory, name))
+
+    def _write_error(self, path, error):
+        found = self.checkpoints()
+        if found:
+            kept = (
+                "the checkpoints already there are intact, the newest "
+                f"being {found[-1][1]} (step {found[-1][0]}), which a rerun "
+                "resumes from"
+            )
+        else:
+            kept = "no checkpoint had been written before"
+        return files.WriteError(
+            f"Could not write checkpoint {path}: {error}. Nothing partial "
+            f"was kept (its temporary file was removed); {kept}. Free some "
+            "space (or fix the cause) and rerun.",
+            path,
+        )
 
 
 def _fsync_file(path):

@@ -15,6 +15,7 @@ AUTO = "auto"
 LOSS_THRESHOLD_MODES = ("below", "above")
 LOGGED_KEYS = ("d_loss", "g_loss", "d_real", "d_fake")
 JIT_COMPILE_VALUES = (AUTO, True, False)
+MIXED_PRECISION_VALUES = (None, "float16", "bfloat16")
 
 # Settings a resumed run may change: budgets, stopping rules, how often
 # things are written, where, speed knobs that do not change the maths, and
@@ -37,6 +38,8 @@ RESUMABLE_FIELDS = frozenset(
         "overwrite_export",
         "sample_every_n_epochs",
         "num_samples",
+        "eval_every_n_epochs",
+        "eval_num_samples",
         "checkpoint_every_n_epochs",
         "checkpoint_every_n_steps",
         "keep_checkpoints",
@@ -93,6 +96,15 @@ class TrainConfig:
         d_learning_rate: Adam learning rate of the discriminator.
         beta_1: Adam beta_1 of both optimizers.
         beta_2: Adam beta_2 of both optimizers.
+        lr_decay_fraction: Hold both learning rates for the first `1 -
+            lr_decay_fraction` of the run's steps, then decay them
+            linearly to 1% at its last step
+            (`keras_gan.schedules.ConstantThenLinearDecay`); needs a step
+            budget (`steps` or `epochs`). 0: constant rates.
+        ema_decay: Keep an exponential moving average of the generator's
+            weights with this decay per step (`GAN(ema_decay=...)`); the
+            sample pictures, evaluations and the export then come from
+            the average. `None`: no average.
         epochs: Total epochs. `None`: no epoch budget.
         steps: Total generator updates. `None`: no step budget.
         steps_per_epoch: Generator updates per epoch. `None`: one pass
@@ -118,6 +130,13 @@ class TrainConfig:
             epochs.
         num_samples: Samples per picture. `None`: 64 images or 1,000
             points.
+        eval_every_n_epochs: Score samples every this many epochs with
+            `keras_gan.callbacks.Evaluation` (mode metrics for the ring
+            and grid, feature metrics for 28x28x1 images); the figures go
+            into the metrics log, TensorBoard and the history. `None`:
+            never.
+        eval_num_samples: Samples per evaluation. `None`: 2,500 points or
+            10,000 images.
         checkpoint_every_n_epochs: Checkpoint every this many epochs.
         checkpoint_every_n_steps: Also checkpoint every this many
             generator updates. `None`: only at epoch ends.
@@ -126,7 +145,10 @@ class TrainConfig:
             generator updates (and one at every epoch end).
         jit_compile: `"auto"`, `True` or `False`, as for `Model.compile`.
         steps_per_execution: Steps per `tf.function` call.
-        mixed_precision: Train with the `"mixed_float16"` policy.
+        mixed_precision: `"float16"` or `"bfloat16"`: train with Keras's
+            `"mixed_float16"` (GPUs; with loss scaling) or
+            `"mixed_bfloat16"` (CPUs with bf16 units, TPUs, recent GPUs)
+            dtype policy. `None`: float32.
         strategy: One of `keras_gan.distribute.STRATEGY_NAMES`: `"default"`
             (one device), `"mirrored"` (the local GPUs), `"multi_worker"`
             (hosts in `TF_CONFIG`; the chief alone keeps files) or `"tpu"`.
@@ -153,6 +175,8 @@ class TrainConfig:
     d_learning_rate: float = 2e-4
     beta_1: float = 0.5
     beta_2: float = 0.999
+    lr_decay_fraction: float = 0.0
+    ema_decay: float | None = None
     epochs: int | None = None
     steps: int | None = None
     steps_per_epoch: int | None = None
@@ -168,13 +192,15 @@ class TrainConfig:
     overwrite_export: bool = False
     sample_every_n_epochs: int = 1
     num_samples: int | None = None
+    eval_every_n_epochs: int | None = None
+    eval_num_samples: int | None = None
     checkpoint_every_n_epochs: int = 1
     checkpoint_every_n_steps: int | None = None
     keep_checkpoints: int = 3
     log_every_n_steps: int = 10
     jit_compile: str | bool = AUTO
     steps_per_execution: int = 1
-    mixed_precision: bool = False
+    mixed_precision: str | None = None
     strategy: str = "default"
     tpu_address: str | None = None
 
@@ -352,6 +378,18 @@ def _errors(config):
     for name in ("beta_1", "beta_2"):
         value = getattr(config, name)
         check(name, _is_number(value) and 0 <= value < 1, "a number in [0, 1)")
+    check(
+        "lr_decay_fraction",
+        _is_number(config.lr_decay_fraction)
+        and 0 <= config.lr_decay_fraction <= 1,
+        "a number in [0, 1]",
+    )
+    check(
+        "ema_decay",
+        config.ema_decay is None
+        or (_is_number(config.ema_decay) and 0 < config.ema_decay < 1),
+        "a number in (0, 1) or None",
+    )
     positive_int("epochs", optional=True)
     positive_int("steps", optional=True)
     positive_int("steps_per_epoch", optional=True)
@@ -361,6 +399,18 @@ def _errors(config):
             "No training budget: training would never stop. Expected at "
             "least one of `epochs`, `steps` or `max_train_minutes`. "
             "Received: epochs=None, steps=None, max_train_minutes=None"
+        )
+    if (
+        _is_number(config.lr_decay_fraction)
+        and config.lr_decay_fraction > 0
+        and config.epochs is None
+        and config.steps is None
+    ):
+        errors.append(
+            "`lr_decay_fraction` decays the learning rates towards the "
+            "run's last step, so it needs a step budget. Expected `steps` "
+            "or `epochs`. Received: lr_decay_fraction="
+            f"{config.lr_decay_fraction!r}, epochs=None, steps=None"
         )
     positive_float("equilibrium_tolerance", optional=True)
     positive_int("equilibrium_patience")
@@ -406,10 +456,20 @@ def _errors(config):
             value is None or (isinstance(value, str) and value),
             "a directory path or None",
         )
-    for name in ("overwrite_export", "mixed_precision"):
-        check(name, isinstance(getattr(config, name), bool), "True or False")
+    check(
+        "overwrite_export",
+        isinstance(config.overwrite_export, bool),
+        "True or False",
+    )
+    check(
+        "mixed_precision",
+        config.mixed_precision in MIXED_PRECISION_VALUES,
+        f"one of {MIXED_PRECISION_VALUES}",
+    )
     positive_int("sample_every_n_epochs")
     positive_int("num_samples", optional=True)
+    positive_int("eval_every_n_epochs", optional=True)
+    positive_int("eval_num_samples", optional=True)
     positive_int("checkpoint_every_n_epochs")
     positive_int("checkpoint_every_n_steps", optional=True)
     positive_int("keep_checkpoints")

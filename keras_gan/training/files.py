@@ -1,9 +1,38 @@
 """Atomic file writes: readers see the old file or the new one, never a
-partial one."""
+partial one.
 
+A write that fails (disk full, no permission) raises `WriteError`, naming
+the file, after removing its temporary file. A process killed while
+writing leaves at most a hidden temporary file, which the next write of
+the same file removes.
+
+`pause_for_test` is a fault-injection hook for the tests: it lets them kill
+a process inside a write. It does nothing unless the environment variable
+`KERAS_GAN_TEST_PAUSE_IN_WRITE` is set.
+"""
+
+import collections
 import json
 import os
+import re
 import tempfile
+import time
+
+
+class WriteError(OSError):
+    """A file of a run could not be written (disk full, no permission,
+    read-only file system), or cannot be, as found before training.
+
+    Raised after cleaning up: nothing partial is left under the
+    destination's name, which holds what it held before the write.
+
+    Attributes:
+        path: The file or directory that could not be written.
+    """
+
+    def __init__(self, message, path=None):
+        super().__init__(message)
+        self.path = path
 
 
 def atomic_write(path, write, suffix=".tmp"):
@@ -11,25 +40,51 @@ def atomic_write(path, write, suffix=".tmp"):
 
     `write(tmp_path)` writes the content; the temporary file then replaces
     `path` with `os.replace`, which is atomic within one file system.
+    Temporary files of `path` left by a writer that was killed are removed
+    first (one process writes a given path at a time).
 
     Args:
         path: The destination file; its directory is created if needed.
         write: A function taking the temporary path and writing to it.
         suffix: Suffix of the temporary file, for writers that check it
             (Keras wants `.keras`). Defaults to `".tmp"`.
+
+    Raises:
+        WriteError: when the write fails with an `OSError`; the temporary
+            file is removed and `path` is as it was.
     """
     directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
     name = os.path.basename(path)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=suffix)
-    os.close(fd)
+    tmp = None
     try:
+        os.makedirs(directory, exist_ok=True)
+        _remove_leftovers(directory, name, suffix)
+        fd, tmp = tempfile.mkstemp(
+            dir=directory, prefix=f".{name}.", suffix=suffix
+        )
+        os.close(fd)
         write(tmp)
         os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
+    except BaseException as error:
+        if tmp is not None and os.path.exists(tmp):
             os.remove(tmp)
+        if isinstance(error, OSError) and not isinstance(error, WriteError):
+            raise WriteError(
+                f"Could not write {path}: {error}. Nothing partial was "
+                "kept: the file is as it was before.",
+                path,
+            ) from error
         raise
+
+
+def _remove_leftovers(directory, name, suffix):
+    # The names `tempfile.mkstemp` gives this file's temporaries.
+    pattern = re.compile(
+        rf"\.{re.escape(name)}\.[a-z0-9_]{{8}}{re.escape(suffix)}"
+    )
+    for entry in os.listdir(directory):
+        if pattern.fullmatch(entry):
+            os.remove(os.path.join(directory, entry))
 
 
 def write_json(path, data):
@@ -47,3 +102,45 @@ def read_json(path):
     """Reads a JSON file."""
     with open(path, encoding="utf-8") as file:
         return json.load(file)
+
+
+# -- Test hook --
+
+PAUSE_ENV = "KERAS_GAN_TEST_PAUSE_IN_WRITE"
+_pauses_reached = collections.Counter()
+
+
+def pause_for_test(point, partial):
+    """A fault-injection hook for tests: waits inside a write to be killed.
+
+    Inert unless the environment variable `KERAS_GAN_TEST_PAUSE_IN_WRITE`
+    is `POINT:N:MARKER`. Then the `N`-th time this process reaches
+    `point`, it writes the path `partial` (what is half written, not yet
+    renamed into place) to the file `MARKER` and sleeps until killed.
+    The points: `"checkpoint"` (the temporary archive holds the model but
+    not yet the training state), `"export"` (the temporary SavedModel has
+    no metadata yet) and `"export_rename"` (between the two renames that
+    replace an export: the old one moved aside, the new one not yet in
+    place).
+
+    Args:
+        point: The name of this place in the code.
+        partial: The path of the partly written file or directory.
+    """
+    setting = os.environ.get(PAUSE_ENV)
+    if not setting:
+        return
+    wanted, count, marker = setting.split(":", 2)
+    if wanted != point:
+        return
+    _pauses_reached[point] += 1
+    if _pauses_reached[point] != int(count):
+        return
+    atomic_write(marker, lambda tmp: _write_text(tmp, partial))
+    while True:
+        time.sleep(60)
+
+
+def _write_text(path, text):
+    with open(path, "w", encoding="utf-8") as file:
+        file.write(text)

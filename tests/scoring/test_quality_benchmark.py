@@ -1,5 +1,6 @@
-"""keras_gan.benchmark.quality on tiny settings: the studies run and
-write what they promise (the real runs are benchmarks, not tests)."""
+"""keras_gan.benchmark.quality on tiny settings: the studies run the
+presets and write what they promise (the real runs are benchmarks, not
+tests)."""
 
 import json
 
@@ -7,39 +8,67 @@ import pytest
 
 from keras_gan.benchmark import quality
 
+TINY_MIXTURE_FLAGS = (
+    "--hidden_units=8,8",
+    "--latent_dim=4",
+    "--batch_size=32",
+    "--steps=6",
+    "--steps_per_epoch=3",
+    "--eval_every_n_epochs=1",
+    "--eval_num_samples=100",
+    "--num_samples=100",
+)
 
-def test_mixture_study_scores_raw_and_averaged_generators(tmp_path):
-    setup = quality.MixtureSetup(
-        hidden_units=(8, 8),
-        latent_dim=4,
-        batch_size=32,
-        steps=6,
-        eval_every=3,
+
+def _preset_values(path):
+    with open(path) as file:
+        lines = [line.strip() for line in file if line.startswith("--")]
+    return dict(line[2:].split("=", 1) for line in lines)
+
+
+@pytest.mark.slow
+def test_mixture_study_trains_the_presets_and_scores_their_exports(tmp_path):
+    results = quality.mixture_study(
+        ["ring"],
+        seeds=[0, 1],
+        output_dir=tmp_path,
+        extra_flags=TINY_MIXTURE_FLAGS,
         num_samples=100,
     )
-    results = quality.mixture_study(
-        ["ring"], seeds=[0, 1], setup=setup, output_dir=tmp_path
-    )
     study = results["mixtures"]["ring"]
-    assert len(study["runs"]) == 2
+    assert [run["seed"] for run in study["runs"]] == [0, 1]
     for run in study["runs"]:
-        assert [r["step"] for r in run["raw"]] == [3, 6]
-        assert [r["step"] for r in run["ema"]] == [3, 6]
-    finals = [run["ema"][-1]["modes_captured"] for run in study["runs"]]
-    assert study["mean"]["ema"]["modes_captured"] == pytest.approx(
-        sum(finals) / 2
-    )
+        assert run["steps"] == 6
+        # The preset's evaluations during training, from metrics.csv.
+        assert [e["step"] for e in run["evaluations"]] == [3, 6]
+        assert run["seconds"] > 0
+    finals = [run["final"]["modes_captured"] for run in study["runs"]]
+    assert study["mean"]["modes_captured"] == pytest.approx(sum(finals) / 2)
+    assert study["min"]["modes_captured"] == min(finals)
     assert (tmp_path / "samples_ring.png").exists()
     assert json.loads((tmp_path / "results.json").read_text())["mixtures"]
-    assert "| ring | averaged (EMA) |" in (tmp_path / "results.md").read_text()
+    assert "| ring | " in (tmp_path / "results.md").read_text()
 
 
-def test_fashion_trainers_share_architecture_and_initial_weights():
-    setup = quality.FashionSetup(base_filters=4, latent_dim=8)
-    ours = quality.build_fashion_trainer("ours", setup)
-    plain = quality.build_fashion_trainer("plain", setup)
-    for a, b in zip(ours.generator.weights, plain.generator.weights):
-        assert a.shape == b.shape
-        assert (a.numpy() == b.numpy()).all()
-    with pytest.raises(ValueError, match="trainer"):
-        quality.build_fashion_trainer("other", setup)
+def test_a_failed_run_stops_the_study_and_names_its_log(tmp_path):
+    with pytest.raises(RuntimeError, match="ring_0.log"):
+        quality.mixture_study(
+            ["ring"],
+            seeds=[0],
+            output_dir=tmp_path,
+            extra_flags=("--steps=0",),
+        )
+
+
+def test_the_plain_dcgan_is_the_presets_architecture():
+    preset = _preset_values(quality.FASHION_PRESET)
+    setup = quality.FashionSetup()
+    assert int(preset["base_filters"]) == setup.base_filters
+    assert int(preset["latent_dim"]) == setup.latent_dim
+    assert int(preset["batch_size"]) == setup.batch_size
+    assert preset["loss"] == "non_saturating"
+    assert preset["discriminator_steps"] == "1"
+    plain = quality.build_plain_trainer(setup)
+    assert plain.generator.output_shape == (None, 28, 28, 1)
+    assert plain.generator.input_shape == (None, setup.latent_dim)
+    assert float(plain.g_optimizer.learning_rate) == pytest.approx(2e-4)

@@ -94,3 +94,30 @@ def test_curves_are_drawn_from_the_log(tmp_path):
         "curves.png",
         "metrics.csv",
     ]
+
+
+def test_epoch_end_figures_go_into_the_epochs_last_row(tmp_path):
+    path = tmp_path / "metrics.csv"
+    model = _FakeModel()
+    callback = MetricsLog(path, every_n_steps=2)
+    callback.set_model(model)
+    callback.set_params({"steps": 4})
+    callback.on_train_begin()
+    for epoch in range(2):
+        callback.on_epoch_begin(epoch)
+        for index in range(4):
+            model.generator_steps += 1
+            callback.on_train_batch_end(index, {"d_loss": float(epoch)})
+        # Like Evaluation every second epoch: keys the steps never log.
+        figures = {"recall": 0.5, "modes": 3} if epoch == 1 else {}
+        callback.on_epoch_end(epoch, {"d_loss": float(epoch), **figures})
+    log = read_log(path)
+    assert log["step"] == [2, 4, 6, 8]
+    np.testing.assert_allclose(log["d_loss"], [0, 0, 1, 1])
+    # The columns appeared at step 8 and the earlier rows were kept.
+    np.testing.assert_allclose(log["recall"], [np.nan] * 3 + [0.5])
+    np.testing.assert_allclose(log["modes"], [np.nan] * 3 + [3])
+    with open(path) as file:
+        header = next(csv.reader(file))
+    assert header[-2:] == ["recall", "modes"]
+    assert not list(tmp_path.glob(".*"))

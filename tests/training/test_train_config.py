@@ -125,7 +125,7 @@ def test_resume_accepts_budget_and_output_changes():
         ("batch_size", 8),
         ("dataset", "grid"),
         ("beta_1", 0.0),
-        ("mixed_precision", True),
+        ("mixed_precision", "bfloat16"),
         ("seed", 1),
     ],
 )
