@@ -111,7 +111,9 @@ def save_png(image, path, scale=1):
     atomic_write(path, lambda tmp: Image.fromarray(image).save(tmp, "PNG"))
 
 
-def save_scatter_png(points, path, reference=None, title=None):
+def save_scatter_png(
+    points, path, reference=None, title=None, reference_label="real"
+):
     """Writes a scatter plot of 2D samples as a PNG, atomically.
 
     Args:
@@ -120,6 +122,7 @@ def save_scatter_png(points, path, reference=None, title=None):
         reference: Optional array `[m, 2]` of real samples or mode centres,
             drawn beneath. Defaults to `None`.
         title: Plot title. Defaults to `None`.
+        reference_label: Legend of `reference`. Defaults to `"real"`.
     """
     import matplotlib
 
@@ -129,12 +132,20 @@ def save_scatter_png(points, path, reference=None, title=None):
     figure, axes = plt.subplots(figsize=(5, 5), dpi=100)
     if reference is not None:
         reference = np.asarray(reference)
-        axes.scatter(*reference.T, s=30, c="tab:orange", label="real")
+        axes.scatter(*reference.T, s=30, c="tab:orange", label=reference_label)
     axes.scatter(*np.asarray(points).T, s=2, alpha=0.5, label="generated")
     axes.set_aspect("equal")
-    axes.legend(loc="upper right")
+    if reference is not None:
+        # Below the axes, where it hides no point.
+        axes.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.07),
+            ncol=2,
+            frameon=False,
+        )
     if title:
         axes.set_title(title)
+    figure.tight_layout()
     try:
         atomic_write(path, lambda tmp: figure.savefig(tmp, format="png"))
     finally:

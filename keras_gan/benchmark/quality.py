@@ -569,6 +569,8 @@ def mixture_study(
                 images.save_scatter_png(
                     sampler.sample(num_samples, seed=seed),
                     os.path.join(output_dir, f"samples_{name}.png"),
+                    reference=scoring.make_scorer(name).means,
+                    reference_label="mode centres",
                     title=f"{name}: exported generator, seed {seed}",
                 )
         keys = ("modes_captured", "high_quality_percent", "mode_kl_divergence")

@@ -3,10 +3,14 @@ presets and write what they promise (the real runs are benchmarks, not
 tests)."""
 
 import json
+import os
 
+import numpy as np
 import pytest
 
+from keras_gan import train_lib
 from keras_gan.benchmark import quality
+from keras_gan.training.config import TrainConfig
 
 TINY_MIXTURE_FLAGS = (
     "--hidden_units=8,8",
@@ -72,3 +76,30 @@ def test_the_plain_dcgan_is_the_presets_architecture():
     assert plain.generator.output_shape == (None, 28, 28, 1)
     assert plain.generator.input_shape == (None, setup.latent_dim)
     assert float(plain.g_optimizer.learning_rate) == pytest.approx(2e-4)
+
+
+def test_the_plain_dcgan_starts_from_the_presets_initial_weights(
+    fashion_mnist_data_dir, tmp_path
+):
+    preset = _preset_values(quality.FASHION_PRESET)
+    config = TrainConfig(
+        dataset="fashion_mnist",
+        data_dir=os.fspath(fashion_mnist_data_dir),
+        architecture=preset["architecture"],
+        base_filters=int(preset["base_filters"]),
+        latent_dim=int(preset["latent_dim"]),
+        steps=10,
+        seed=0,
+        workdir=os.fspath(tmp_path / "run"),
+    )
+    spec = train_lib._dataset_spec(config)
+    ours = train_lib._build_gan(config, spec, config.architecture, 10)
+    plain = quality.build_plain_trainer(seed=0)
+    for player in ("generator", "discriminator"):
+        pairs = zip(
+            getattr(ours, player).get_weights(),
+            getattr(plain, player).get_weights(),
+            strict=True,
+        )
+        for a, b in pairs:
+            np.testing.assert_array_equal(a, b)
