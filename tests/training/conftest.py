@@ -82,3 +82,22 @@ def start_script():
 def bin_train():
     """The `bin/train` script, imported as a module."""
     return _load_script("train")
+
+
+@pytest.fixture
+def crash_at():
+    """`crash_at(step)`: a Keras callback that fails like a killed process,
+    abruptly (`KeyboardInterrupt`), once the model reaches `step`
+    generator steps."""
+    import keras
+
+    class CrashAt(keras.callbacks.Callback):
+        def __init__(self, step):
+            super().__init__()
+            self.step = step
+
+        def on_train_batch_end(self, batch, logs=None):
+            if self.model.generator_steps == self.step:
+                raise KeyboardInterrupt
+
+    return CrashAt

@@ -6,7 +6,6 @@ import glob
 import json
 import os
 
-import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -50,18 +49,6 @@ def _read_log(workdir):
     from keras_gan.callbacks.metrics_log import read_log
 
     return read_log(os.path.join(workdir, "metrics.csv"))
-
-
-class _Crash(keras.callbacks.Callback):
-    """Fails like a killed process: abruptly, at a given step."""
-
-    def __init__(self, step):
-        super().__init__()
-        self.step = step
-
-    def on_train_batch_end(self, batch, logs=None):
-        if self.model.generator_steps == self.step:
-            raise KeyboardInterrupt
 
 
 def test_a_run_writes_every_artefact_and_exports(tmp_path):
@@ -113,10 +100,10 @@ def test_a_run_writes_every_artefact_and_exports(tmp_path):
     assert _steps_logged(run) == [2, 4, 5, 6, 8, 10, 12]
 
 
-def test_an_interrupted_run_resumes_to_the_same_total(tmp_path):
+def test_an_interrupted_run_resumes_to_the_same_total(tmp_path, crash_at):
     config = _config(tmp_path, steps=17, checkpoint_every_n_steps=3)
     with pytest.raises(KeyboardInterrupt):
-        train_lib.train(config, callbacks=[_Crash(step=8)])
+        train_lib.train(config, callbacks=[crash_at(step=8)])
     manager = checkpoints.CheckpointManager(f"{config.workdir}/checkpoints")
     assert [step for step, _ in manager.checkpoints()] == [3, 5, 6]
 

@@ -37,16 +37,6 @@ def _config(tmp_path, name="run", **overrides):
     return TrainConfig(**settings)
 
 
-class _Crash(keras.callbacks.Callback):
-    def __init__(self, step):
-        super().__init__()
-        self.step = step
-
-    def on_train_batch_end(self, batch, logs=None):
-        if self.model.generator_steps == self.step:
-            raise KeyboardInterrupt
-
-
 def _restore(workdir):
     manager = checkpoints.CheckpointManager(f"{workdir}/checkpoints")
     gan, _, _ = manager.restore()
@@ -98,10 +88,10 @@ class _RecordGenerator(keras.callbacks.Callback):
         self.weights.append(self.model.generator.get_weights())
 
 
-def test_a_resumed_run_continues_the_saved_average(tmp_path):
+def test_a_resumed_run_continues_the_saved_average(tmp_path, crash_at):
     config = _config(tmp_path, eval_every_n_epochs=None)
     with pytest.raises(KeyboardInterrupt):
-        train_lib.train(config, callbacks=[_Crash(step=7)])
+        train_lib.train(config, callbacks=[crash_at(step=7)])
     average = _restore(config.workdir).generator_ema.get_weights()  # step 5
     record = _RecordGenerator()
     resumed = train_lib.train(config, callbacks=[record])
