@@ -528,13 +528,14 @@ def mixture_study(
         threads,
     )
     for name in names:
+        scorer = scoring.make_scorer(name)
         runs = []
         for seed in seeds:
             workdir = workdirs[name, seed]
             sampler = scoring.ExportSampler(os.path.join(workdir, "export"))
             figures = scoring.score(
                 sampler,
-                scoring.make_scorer(name),
+                scorer,
                 num_samples,
                 seed=seed,
                 floor=False,
@@ -569,7 +570,7 @@ def mixture_study(
                 images.save_scatter_png(
                     sampler.sample(num_samples, seed=seed),
                     os.path.join(output_dir, f"samples_{name}.png"),
-                    reference=scoring.make_scorer(name).means,
+                    reference=scorer.means,
                     reference_label="mode centres",
                     title=f"{name}: exported generator, seed {seed}",
                 )

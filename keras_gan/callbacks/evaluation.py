@@ -7,6 +7,7 @@ from keras import callbacks
 from keras.src.utils import io_utils
 
 from keras_gan.arguments import check_positive_int
+from keras_gan.models.gan import sample_generator_of
 
 
 class Evaluation(callbacks.Callback):
@@ -180,8 +181,7 @@ class Evaluation(callbacks.Callback):
     def _generator(self):
         generator = self.generator
         if generator is None:
-            average = getattr(self.model, "sample_generator", None)
-            return average or self.model.generator
+            return sample_generator_of(self.model)
         inner = getattr(generator, "generator", None)
         if inner is not None:  # e.g. a GeneratorEMA's averaged copy
             return inner

@@ -6,6 +6,7 @@ import numpy as np
 from keras import callbacks
 
 from keras_gan import images
+from keras_gan.models.gan import sample_generator_of
 
 
 class SampleGrid(callbacks.Callback):
@@ -70,8 +71,7 @@ class SampleGrid(callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every_n_epochs:
             return
-        generator = getattr(self.model, "sample_generator", None)
-        generator = generator or self.model.generator
+        generator = sample_generator_of(self.model)
         samples = np.asarray(generator(self.noise, training=False))
         path = os.path.join(
             self.directory, f"samples_epoch_{epoch + 1:04d}.png"

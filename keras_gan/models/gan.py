@@ -553,6 +553,14 @@ class GAN(keras.Model):
             )
 
 
+def sample_generator_of(model):
+    """The generator to sample from of a GAN-like model: its
+    `sample_generator` (a `GAN`'s average when it keeps one), else its
+    `generator`."""
+    generator = getattr(model, "sample_generator", None)
+    return model.generator if generator is None else generator
+
+
 def _with_average_callback(callbacks, decay):
     """`callbacks` with a `GeneratorEMA` of `decay` first, unless one is
     there: it keeps the model's own average (`GAN.generator_ema`)."""

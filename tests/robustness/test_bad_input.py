@@ -14,7 +14,6 @@ from absl.testing import flagsaver
 
 from keras_gan import train_lib
 from keras_gan.training import checkpoints
-from keras_gan.training.config import TrainConfig
 
 _RING = (
     "--dataset=ring",
@@ -38,20 +37,6 @@ def _fails(bin_train, capsys, *args):
     assert "Traceback" not in err
     assert err.count("error: ") == 1, err
     return info.value.code, err
-
-
-def _ring_config(workdir, **overrides):
-    settings = dict(
-        dataset="ring",
-        hidden_units=(8,),
-        latent_dim=3,
-        batch_size=16,
-        steps=5,
-        steps_per_epoch=5,
-        workdir=os.fspath(workdir),
-    )
-    settings.update(overrides)
-    return TrainConfig(**settings)
 
 
 @pytest.mark.parametrize(
@@ -148,10 +133,10 @@ def test_a_foreign_export_dir_is_kept_without_overwrite_export(
 
 
 def test_resuming_with_incompatible_settings_exits_2(
-    bin_train, capsys, tmp_path
+    bin_train, capsys, tmp_path, ring_config
 ):
     workdir = tmp_path / "run"
-    train_lib.train(_ring_config(workdir))
+    train_lib.train(ring_config(workdir))
     status, err = _fails(
         bin_train,
         capsys,
@@ -165,8 +150,10 @@ def test_resuming_with_incompatible_settings_exits_2(
     assert [step for step, _ in manager.checkpoints()] == [5]
 
 
-def test_a_truncated_newest_checkpoint_falls_back_to_the_previous(tmp_path):
-    config = _ring_config(tmp_path / "run", steps=10, keep_checkpoints=3)
+def test_a_truncated_newest_checkpoint_falls_back_to_the_previous(
+    tmp_path, ring_config
+):
+    config = ring_config(tmp_path / "run", steps=10, keep_checkpoints=3)
     train_lib.train(config)
     manager = checkpoints.CheckpointManager(tmp_path / "run" / "checkpoints")
     (_, older), (_, newest) = manager.checkpoints()
@@ -177,9 +164,11 @@ def test_a_truncated_newest_checkpoint_falls_back_to_the_previous(tmp_path):
     assert (result.resumed_from, result.steps) == (5, 12)
 
 
-def test_no_loadable_checkpoint_exits_1(bin_train, capsys, tmp_path):
+def test_no_loadable_checkpoint_exits_1(
+    bin_train, capsys, tmp_path, ring_config
+):
     workdir = tmp_path / "run"
-    train_lib.train(_ring_config(workdir))
+    train_lib.train(ring_config(workdir))
     manager = checkpoints.CheckpointManager(workdir / "checkpoints")
     for _, path in manager.checkpoints():
         with open(path, "wb") as file:

@@ -43,7 +43,6 @@ from absl.testing import flagsaver
 from keras_gan import data, export, models, train_lib
 from keras_gan.models.gan import GAN
 from keras_gan.training import checkpoints, files, preflight
-from keras_gan.training.config import TrainConfig
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 LATENT_DIM = 8
@@ -358,20 +357,6 @@ def test_an_export_killed_between_its_renames_is_put_back(tmp_path):
 # -- Before training: writable directories and free space --
 
 
-def _ring_config(workdir, **overrides):
-    settings = dict(
-        dataset="ring",
-        hidden_units=(8,),
-        latent_dim=3,
-        batch_size=16,
-        steps=5,
-        steps_per_epoch=5,
-        workdir=os.fspath(workdir),
-    )
-    settings.update(overrides)
-    return TrainConfig(**settings)
-
-
 def _ring_flags(config):
     return [
         "--dataset=ring",
@@ -415,13 +400,13 @@ def _tree(directory):
 
 @pytest.mark.parametrize("argument", ["workdir", "export_dir"])
 def test_a_path_through_a_file_fails_before_anything_is_written(
-    bin_train, capsys, tmp_path, argument
+    bin_train, capsys, tmp_path, argument, ring_config
 ):
     blocker = tmp_path / "a_file"
     blocker.write_text("not a directory")
     paths = {"workdir": tmp_path / "run", "export_dir": None}
     paths[argument] = blocker / "inside"
-    config = _ring_config(**paths)
+    config = ring_config(**paths)
     with pytest.raises(files.WriteError) as info:
         train_lib.train(config)
     message = str(info.value)
@@ -445,13 +430,13 @@ def _disk_usage_with(free, calls):
 
 
 def test_too_little_free_space_fails_before_anything_is_written(
-    bin_train, capsys, tmp_path, monkeypatch
+    bin_train, capsys, tmp_path, monkeypatch, ring_config
 ):
     calls = []
     monkeypatch.setattr(
         shutil, "disk_usage", _disk_usage_with(2 * 1024 * 1024, calls)
     )
-    config = _ring_config(tmp_path / "new" / "run", keep_checkpoints=4)
+    config = ring_config(tmp_path / "new" / "run", keep_checkpoints=4)
     with pytest.raises(files.WriteError) as info:
         train_lib.train(config)
     message = str(info.value)
@@ -469,14 +454,16 @@ def test_too_little_free_space_fails_before_anything_is_written(
     assert not (tmp_path / "new").exists()
 
 
-def test_the_size_estimates_cover_what_a_run_writes(tmp_path, monkeypatch):
+def test_the_size_estimates_cover_what_a_run_writes(
+    tmp_path, monkeypatch, ring_config
+):
     calls = []
     monkeypatch.setattr(shutil, "disk_usage", _disk_usage_with(2**40, calls))
     # 8x8 digits make a small DCGAN.
     digits = dict(dataset="digits", base_filters=4, batch_size=32)
     for config, architecture in [
-        (_ring_config(tmp_path / "ring"), "mlp"),
-        (_ring_config(tmp_path / "digits", **digits), "dcgan"),
+        (ring_config(tmp_path / "ring"), "mlp"),
+        (ring_config(tmp_path / "digits", **digits), "dcgan"),
     ]:
         result = train_lib.train(config)
         assert calls, "the free space was not checked"
@@ -576,16 +563,16 @@ def obey_permissions(tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize("locked", ["workdir_parent", "checkpoints"])
 def test_an_unwritable_workdir_fails_before_training(
-    run_script_with, obey_permissions, tmp_path, locked
+    run_script_with, obey_permissions, tmp_path, locked, ring_config
 ):
     if locked == "workdir_parent":
-        config = _ring_config(tmp_path / "locked" / "run")
+        config = ring_config(tmp_path / "locked" / "run")
         (tmp_path / "locked").mkdir()
         directory = tmp_path / "locked"
         expected = f"{directory}, the nearest existing parent of"
     else:
         # A run already there whose checkpoints can no longer be written.
-        config = _ring_config(tmp_path / "run")
+        config = ring_config(tmp_path / "run")
         train_lib.train(config)
         config = dataclasses.replace(config, steps=10)
         directory = tmp_path / "run" / "checkpoints"
