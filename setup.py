@@ -39,7 +39,13 @@ setuptools.setup(
     },
     scripts=[
         f"bin/{name}"
-        for name in ("train", "evaluate", "generate", "export", "benchmark")
+        for name in (
+            "train",
+            "evaluate",
+            "generate",
+            "export",
+            "train_classifier",
+        )
         if (HERE / "bin" / name).exists()
     ],
     classifiers=[

@@ -9,20 +9,20 @@
 - `runner`: runs it all; `bin/benchmark` is its command line.
 """
 
-from keras_gan.benchmark.baseline import PlainGAN
-from keras_gan.benchmark.flops import (
+from benchmarks.baseline import PlainGAN
+from benchmarks.flops import (
     FlopCount,
     TrainStepRecorder,
     count_function_flops,
     count_graph_flops,
 )
-from keras_gan.benchmark.peak import matmul_peak, matmul_window
-from keras_gan.benchmark.runner import (
+from benchmarks.peak import matmul_peak, matmul_window
+from benchmarks.runner import (
     BenchmarkConfig,
     format_report,
     run_benchmark,
 )
-from keras_gan.benchmark.workloads import WORKLOADS, Workload, build_trainer
+from benchmarks.workloads import WORKLOADS, Workload, build_trainer
 
 __all__ = [
     "WORKLOADS",

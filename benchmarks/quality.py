@@ -4,23 +4,23 @@ Two studies, each a run rather than a test:
 
 - `fashion`: the default preset, `bin/train
   --flagfile=configs/fashion_mnist_dcgan.flags` with a time budget, against
-  the plain keras.io-style DCGAN (`keras_gan.benchmark.baseline.PlainGAN`,
+  the plain keras.io-style DCGAN (`benchmarks.baseline.PlainGAN`,
   the preset's architecture and initial weights, DCGAN's Adam(2e-4,
   beta_1=0.5)), trained for the same wall time side by side (two
   processes started together, one CPU thread each, so both see the same
   machine load). Both generators are exported as SavedModels and scored by
-  `keras_gan.scoring` with the Fashion-MNIST classifier's features against
-  the 10,000 test images, beside the real floor (as many training images).
-  The preset exports its averaged generator; its raw generator (from the
-  last checkpoint) is scored too.
+  `keras_gan.metrics.scoring` with the Fashion-MNIST classifier's features
+  against the 10,000 test images, beside the real floor (as many training
+  images). The preset exports its averaged generator; its raw generator
+  (from the last checkpoint) is scored too.
 - `mixtures`: the 2D ring and grid protocol (2,500 samples, modes
   captured and % high quality, mean over seeds) on the presets
   `configs/ring_mlp.flags` and `configs/grid_mlp.flags`, one `bin/train`
   run per seed, their exports scored.
 
-    python -m keras_gan.benchmark.quality --study=fashion --minutes=30 \\
+    python -m benchmarks.quality --study=fashion --minutes=30 \\
         --output=runs/quality/fashion
-    python -m keras_gan.benchmark.quality --study=mixtures \\
+    python -m benchmarks.quality --study=mixtures \\
         --output=runs/quality/mixtures
 
 The output folder gets `results.json`, `results.md` (tables) and sample
@@ -40,7 +40,7 @@ from keras import callbacks
 
 # -- Fashion-MNIST: the preset against the plain DCGAN for the same time --
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FASHION_PRESET = os.path.join(ROOT, "configs", "fashion_mnist_dcgan.flags")
 
 
@@ -120,12 +120,12 @@ def build_plain_trainer(setup=FashionSetup(), seed=0):
             `0`.
 
     Returns:
-        A compiled `keras_gan.benchmark.baseline.PlainGAN`.
+        A compiled `benchmarks.baseline.PlainGAN`.
     """
     import keras
 
+    from benchmarks import baseline
     from keras_gan import models
-    from keras_gan.benchmark import baseline
 
     keras.utils.set_random_seed(seed)
     generator, discriminator = models.build_pair(
@@ -205,7 +205,7 @@ def _plain_command(minutes, output_dir, seed, setup):
     return [
         sys.executable,
         "-m",
-        "keras_gan.benchmark.quality",
+        "benchmarks.quality",
         "--worker=plain",
         f"--minutes={minutes}",
         f"--output={output_dir}",
@@ -299,7 +299,8 @@ def compare_fashion(
     Returns:
         The results dict (also in `results.json`).
     """
-    from keras_gan import images, scoring
+    from keras_gan import plots
+    from keras_gan.metrics import scoring
 
     output_dir = os.path.abspath(output_dir)
     os.makedirs(output_dir, exist_ok=True)
@@ -352,8 +353,8 @@ def compare_fashion(
         picture = os.path.join(
             output_dir, f"samples_{name.split()[0]}{_suffix(name)}.png"
         )
-        grid = images.tile_images(sampler.sample(64, seed=seed))
-        images.save_png(grid, picture, scale=2)
+        grid = plots.tile_images(sampler.sample(64, seed=seed))
+        plots.save_png(grid, picture, scale=2)
         results["models"][name]["samples_png"] = picture
     results["floor"] = floor
     results["figures"] = report["figures"]
@@ -500,8 +501,9 @@ def mixture_study(
         The results dict: per mixture, the runs (final figures, the logged
         evaluations, seconds) and the `mean` of the final figures.
     """
-    from keras_gan import images, scoring
+    from keras_gan import plots
     from keras_gan.callbacks.metrics_log import read_log
+    from keras_gan.metrics import scoring
 
     output_dir = os.path.abspath(output_dir)
     os.makedirs(output_dir, exist_ok=True)
@@ -567,7 +569,7 @@ def mixture_study(
                 }
             )
             if len(runs) == 1:
-                images.save_scatter_png(
+                plots.save_scatter_png(
                     sampler.sample(num_samples, seed=seed),
                     os.path.join(output_dir, f"samples_{name}.png"),
                     reference=scorer.means,

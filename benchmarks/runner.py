@@ -66,8 +66,8 @@ import time
 import keras
 import tensorflow as tf
 
-from keras_gan.benchmark import flops as flops_module
-from keras_gan.benchmark import peak, timing, workloads
+from benchmarks import flops as flops_module
+from benchmarks import peak, timing, workloads
 
 ALL_WORKLOADS = tuple(workloads.WORKLOADS)
 QUICK_VARIANTS = ("plain", "ours", "ours+spe8")

@@ -28,7 +28,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from keras_gan.benchmark import baseline
+from benchmarks import baseline
 from keras_gan.models import gan as gan_module
 from keras_gan.models import mlp
 

@@ -1,8 +1,8 @@
 """keras_gan: generative adversarial networks for Keras 3 on TensorFlow.
 
 Importing the package costs no more than importing Keras: the data,
-metrics, export and training modules (which pull in tensorflow-datasets,
-SciPy or matplotlib) load on first attribute access.
+metrics, export, training and plotting modules (which pull in
+tensorflow-datasets, SciPy or matplotlib) load on first attribute access.
 """
 
 import importlib
@@ -16,9 +16,8 @@ _LAZY_SUBMODULES = (
     "data",
     "metrics",
     "export",
-    "train_lib",
-    "images",
-    "scoring",
+    "training",
+    "plots",
     "distribute",
 )
 

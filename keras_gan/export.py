@@ -21,7 +21,7 @@ range, and whatever `metadata` the caller adds) is also written to
 Writing is atomic: the SavedModel is built in a hidden sibling temporary
 directory and renamed to `export_dir` once complete, so `export_dir`
 never holds a partial export. A write that fails (disk full) removes the
-temporary directory and raises `keras_gan.training.files.WriteError`. A
+temporary directory and raises `keras_gan.files.WriteError`. A
 process killed while exporting leaves at most a hidden sibling (the
 temporary directory, or the previous export moved aside for the rename);
 the next export to `export_dir` removes it, or, when the kill came
@@ -47,7 +47,8 @@ import tempfile
 import keras
 import tensorflow as tf
 
-from keras_gan.training import checkpoints, files
+from keras_gan import files
+from keras_gan.training import checkpoints
 
 SIGNATURE_KEY = "serving_default"
 INPUT_KEY = "z"
@@ -91,7 +92,7 @@ def export_generator(
             latent_dim]` or whose output is neither images nor vectors.
         keras_gan.training.checkpoints.NonFiniteWeightsError: (a
             `ValueError`) for a generator with NaN or infinite weights.
-        keras_gan.training.files.WriteError: (an `OSError`) when writing
+        keras_gan.files.WriteError: (an `OSError`) when writing
             fails (disk full...); `export_dir` is as it was.
     """
     generator, latent_dim = _generator_and_latent_dim(gan_or_generator)

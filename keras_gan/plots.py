@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from keras_gan.training.files import atomic_write
+from keras_gan.files import atomic_write
 
 
 def to_unit_range(samples, value_range=(-1.0, 1.0), clip=True):

@@ -21,5 +21,7 @@ def test_import_loads_nothing_heavy_beyond_keras():
 def test_lazy_submodules_resolve():
     import keras_gan
 
-    assert keras_gan.images.tile_images is not None
+    assert keras_gan.plots.tile_images is not None
     assert keras_gan.GAN is keras_gan.models.GAN
+    assert keras_gan.training.train is keras_gan.training.train_lib.train
+    assert keras_gan.metrics.scoring.score is not None

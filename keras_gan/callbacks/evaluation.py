@@ -16,7 +16,7 @@ class Evaluation(callbacks.Callback):
     Every `every_n_epochs` epochs it generates `num_samples` samples from
     one fixed noise batch (the same at every evaluation, so the figures
     move only with the generator), scores them with a scorer of
-    `keras_gan.scoring` and writes the figures into the epoch's logs:
+    `keras_gan.metrics.scoring` and writes the figures into the epoch's logs:
 
     - ring, grid (2D points): `modes_captured`, `num_modes`,
       `high_quality_fraction`, `high_quality_percent`,
@@ -46,8 +46,8 @@ class Evaluation(callbacks.Callback):
     Args:
         scorer: A dataset name (`"ring"`, `"grid"`, `"fashion_mnist"` or
             another 28x28x1 image dataset), built with
-            `keras_gan.scoring.make_scorer` on first use, or a scorer
-            (e.g. a `keras_gan.scoring.FeatureScorer` with your own
+            `keras_gan.metrics.scoring.make_scorer` on first use, or a scorer
+            (e.g. a `keras_gan.metrics.scoring.FeatureScorer` with your own
             feature extractor).
         every_n_epochs: Evaluate at the end of every this many epochs.
             Defaults to `1`.
@@ -105,7 +105,7 @@ class Evaluation(callbacks.Callback):
         if not isinstance(scorer, str) and not hasattr(scorer, "score"):
             raise TypeError(
                 "Invalid value for argument `scorer`. Expected a dataset "
-                "name or a scorer from `keras_gan.scoring`. Received: "
+                "name or a scorer from `keras_gan.metrics.scoring`. Received: "
                 f"scorer of type {type(scorer).__name__}"
             )
         self.scorer = scorer
@@ -120,7 +120,7 @@ class Evaluation(callbacks.Callback):
         self._noise = None
 
     def on_train_begin(self, logs=None):
-        from keras_gan import scoring
+        from keras_gan.metrics import scoring
 
         if isinstance(self.scorer, str):
             self.scorer = scoring.make_scorer(self.scorer)
@@ -162,7 +162,7 @@ class Evaluation(callbacks.Callback):
         Returns:
             The dict of figures (Python numbers).
         """
-        from keras_gan import scoring
+        from keras_gan.metrics import scoring
 
         sampler = scoring.ModelSampler(
             self._generator(), value_range=self.value_range

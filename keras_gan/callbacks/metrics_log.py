@@ -6,7 +6,7 @@ import time
 
 from keras import callbacks
 
-from keras_gan.training import files
+from keras_gan import files
 
 STEP_COLUMNS = ("step", "epoch", "wall_time")
 

@@ -5,7 +5,7 @@ import os
 import numpy as np
 from keras import callbacks
 
-from keras_gan import images
+from keras_gan import plots
 from keras_gan.models.gan import sample_generator_of
 
 
@@ -76,15 +76,15 @@ class SampleGrid(callbacks.Callback):
         path = os.path.join(
             self.directory, f"samples_epoch_{epoch + 1:04d}.png"
         )
-        images.save_samples_png(
+        plots.save_samples_png(
             samples, path, self.value_range, title=f"epoch {epoch + 1}"
         )
         self.paths.append(path)
         if self._writer is not None and samples.ndim == 4:
             import tensorflow as tf
 
-            grid = images.tile_images(
-                images.to_unit_range(samples, self.value_range)
+            grid = plots.tile_images(
+                plots.to_unit_range(samples, self.value_range)
             )
             with self._writer.as_default():
                 tf.summary.image(

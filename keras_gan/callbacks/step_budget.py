@@ -15,8 +15,8 @@ class StepBudget(callbacks.Callback):
     within one `fit` call.) With `steps_per_execution > 1` the check runs
     once per execution, so training can pass the budget by less than one
     execution. Keras runs at least one step per `fit` call, so a run whose
-    budget is already spent should not call `fit` (`keras_gan.train_lib`
-    checks `model.generator_steps` first).
+    budget is already spent should not call `fit`
+    (`keras_gan.training.train_lib` checks `model.generator_steps` first).
 
     Args:
         max_steps: Total generator updates allowed.

@@ -5,8 +5,8 @@ import os
 import numpy as np
 from keras import callbacks
 
+from keras_gan import files
 from keras_gan.callbacks import metrics_log
-from keras_gan.training import files
 
 _OUTPUT_KEYS = ("d_real", "d_fake")
 _STEP_KEYS = ("step", "epoch", "wall_time")

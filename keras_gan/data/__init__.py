@@ -9,15 +9,8 @@ dataset without reading it.
 """
 
 from keras_gan.data import fashion_mnist
-from keras_gan.data.datasets import (
-    BUILTIN_NAMES,
-    MEMORY_CACHE_LIMIT_BYTES,
-    DatasetSpec,
-    info,
-    load,
-)
 from keras_gan.data.errors import DatasetUnavailableError
-from keras_gan.data.images import IMAGE_EXTENSIONS, IMAGE_RANGE
+from keras_gan.data.image_files import IMAGE_EXTENSIONS, IMAGE_RANGE
 from keras_gan.data.mixtures import (
     GRID_STD,
     MIXTURE_NAMES,
@@ -28,7 +21,14 @@ from keras_gan.data.mixtures import (
     ring_means,
     sample_mixture,
 )
-from keras_gan.images import from_unit_range, to_unit_range
+from keras_gan.data.registry import (
+    BUILTIN_NAMES,
+    MEMORY_CACHE_LIMIT_BYTES,
+    DatasetSpec,
+    info,
+    load,
+)
+from keras_gan.plots import from_unit_range, to_unit_range
 
 prepare_fashion_mnist = fashion_mnist.prepare
 

@@ -373,3 +373,22 @@ def _missing_files_message(directory, origin, missing):
             f"neither `source_dir` nor ${SOURCE_DIR_ENV} is set.)"
         )
     return "\n".join(lines)
+
+
+def builder_for_load(data_dir, download):
+    """The TFDS builder for `keras_gan.data.load`: prepared from the local
+    files when they exist, else downloaded as `download` allows."""
+    from keras_gan.data import tfds_source
+
+    builder = _builder(data_dir)
+    if builder.is_prepared():
+        return builder
+    try:
+        find_source_files()
+    except DatasetUnavailableError:
+        if download is False or (
+            download is None and not tfds_source.network_reachable(builder)
+        ):
+            raise
+        return tfds_source.download(builder)
+    return prepare(data_dir=data_dir)

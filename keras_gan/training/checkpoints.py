@@ -13,7 +13,7 @@ writing leaves at most a temporary file, which never matches the
 checkpoint name pattern and is removed by the next `save` into the
 directory (one process writes a directory; any may read it). A write that
 fails (disk full) removes its temporary file and raises
-`keras_gan.training.files.WriteError`, naming the checkpoint and the
+`keras_gan.files.WriteError`, naming the checkpoint and the
 newest one kept. Only the newest `keep` checkpoints are kept.
 
 A model with a NaN or infinite weight is never saved (`NonFiniteWeightsError`):
@@ -31,7 +31,7 @@ import zipfile
 import keras
 import numpy as np
 
-from keras_gan.training import files
+from keras_gan import files
 
 STATE_ENTRY = "keras_gan_train_state.json"
 _NAME_RE = re.compile(r"^ckpt-(\d+)\.keras$")
@@ -140,7 +140,7 @@ class CheckpointManager:
         Raises:
             NonFiniteWeightsError: when a weight of `model` is NaN or
                 infinite; nothing is written.
-            keras_gan.training.files.WriteError: (an `OSError`) when the
+            keras_gan.files.WriteError: (an `OSError`) when the
                 write fails (disk full...); the temporary file is removed
                 and the checkpoints already there are untouched.
         """
@@ -189,7 +189,7 @@ class CheckpointManager:
 
         Raises:
             CheckpointError: when checkpoints exist but none loads.
-            keras_gan.training.files.WriteError: when loading fails for
+            keras_gan.files.WriteError: when loading fails for
                 want of space to unpack the checkpoint.
         """
         failures = []

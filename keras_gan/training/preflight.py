@@ -1,8 +1,8 @@
 """Checks before a training run writes anything: can its files be written?
 
-`check_storage` runs in `keras_gan.train_lib.train` before the model is
+`check_storage` runs in `keras_gan.training.train_lib.train` before the model is
 built and before any file is written. It raises
-`keras_gan.training.files.WriteError` when
+`keras_gan.files.WriteError` when
 
 - a directory the run writes into (the workdir and the directories in it,
   such as `checkpoints/`; the export directory's parent and the
@@ -26,7 +26,8 @@ import dataclasses
 import os
 import shutil
 
-from keras_gan.training import checkpoints, files
+from keras_gan import files
+from keras_gan.training import checkpoints
 
 # Bytes of a float32 weight; mixed precision keeps float32 variables.
 _WEIGHT_BYTES = 4
@@ -91,7 +92,7 @@ def check_storage(config, layout, spec, architecture):
         architecture: The architecture name (`"auto"` resolved).
 
     Raises:
-        keras_gan.training.files.WriteError: naming the directory and
+        keras_gan.files.WriteError: naming the directory and
             what was expected of it, or the file system and the space it
             lacks.
     """

@@ -197,7 +197,7 @@ def train(config, callbacks=None, verbose=0):
         CheckpointError: when the workdir has checkpoints but none loads.
         TrainingDivergedError: when a loss or weight became NaN or
             infinite; the last good checkpoint and export are kept.
-        keras_gan.training.files.WriteError: (an `OSError`) when the
+        keras_gan.files.WriteError: (an `OSError`) when the
             workdir or export directory cannot be written or lacks the
             free space, before training; or when a write fails during it
             (nothing partial is kept, and a rerun resumes).
@@ -402,7 +402,7 @@ def _scorer(config):
     # at once rather than at the first evaluation.
     if config.eval_every_n_epochs is None:
         return None
-    from keras_gan import scoring
+    from keras_gan.metrics import scoring
 
     try:
         return scoring.make_scorer(config.dataset, data_dir=config.data_dir)

@@ -1,10 +1,10 @@
-"""Where a training run keeps its files (see `keras_gan.train_lib`)."""
+"""Where a training run keeps its files (see `keras_gan.training.train_lib`)."""
 
 import dataclasses
 import os
 
+from keras_gan import files
 from keras_gan.training import config as config_lib
-from keras_gan.training import files
 
 
 @dataclasses.dataclass(frozen=True)

@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 
-from keras_gan.benchmark import PlainGAN, workloads
+from benchmarks import PlainGAN, workloads
 from keras_gan.data import mixture_dataset
 from keras_gan.models import mlp_discriminator, mlp_generator
 

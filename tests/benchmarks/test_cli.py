@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from keras_gan.benchmark import runner
+from benchmarks import runner
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_gan.benchmark import PlainGAN, flops
+from benchmarks import PlainGAN, flops
 from keras_gan.models import GAN
 
 BATCH = 8

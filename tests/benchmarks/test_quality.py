@@ -1,4 +1,4 @@
-"""keras_gan.benchmark.quality on tiny settings: the studies run the
+"""benchmarks.quality on tiny settings: the studies run the
 presets and write what they promise (the real runs are benchmarks, not
 tests)."""
 
@@ -8,8 +8,8 @@ import os
 import numpy as np
 import pytest
 
-from keras_gan import train_lib
-from keras_gan.benchmark import quality
+from benchmarks import quality
+from keras_gan.training import train_lib
 from keras_gan.training.config import TrainConfig
 
 TINY_MIXTURE_FLAGS = (

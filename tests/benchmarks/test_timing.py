@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from keras_gan.benchmark import timing, workloads
+from benchmarks import timing, workloads
 
 
 def _recording_participant(name, events, lock, fail_at=None):

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 import keras_gan
-from keras_gan import scoring
 from keras_gan.callbacks.equilibrium_stopping import EquilibriumStopping
 from keras_gan.callbacks.evaluation import Evaluation
 from keras_gan.callbacks.generator_ema import GeneratorEMA
 from keras_gan.data import mixture_dataset
+from keras_gan.metrics import scoring
 from keras_gan.models import dcgan, mlp
 
 

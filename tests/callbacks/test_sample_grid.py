@@ -41,8 +41,8 @@ def test_image_grids_per_epoch_from_fixed_noise(tmp_path):
     # 4 x 4 tiles of 8 pixels with 1-pixel gaps, upscaled to about 256.
     assert grid.shape[0] == grid.shape[1] == 35 * (256 // 35)
     # The picture shows the generator's output for the fixed noise.
-    expected = keras_gan.images.tile_images(
-        keras_gan.images.to_unit_range(gan.generator(callback.noise))
+    expected = keras_gan.plots.tile_images(
+        keras_gan.plots.to_unit_range(gan.generator(callback.noise))
     )
     last = np.asarray(Image.open(paths[1]))[:: 256 // 35, :: 256 // 35]
     assert np.abs(last.astype(int) - expected[..., 0].astype(int)).max() <= 1

@@ -9,7 +9,7 @@ import tensorflow as tf
 import tensorflow_datasets as tfds
 
 from keras_gan import data
-from keras_gan.data import datasets
+from keras_gan.data import tfds_source
 
 
 def _first_batch(dataset):
@@ -26,7 +26,7 @@ def no_downloads(monkeypatch):
     monkeypatch.setattr(
         tfds.core.DatasetBuilder, "download_and_prepare", forbidden
     )
-    monkeypatch.setattr(datasets, "_network_reachable", forbidden)
+    monkeypatch.setattr(tfds_source, "network_reachable", forbidden)
 
 
 def test_unknown_name_lists_builtin_names():
@@ -56,7 +56,7 @@ def test_unprepared_tfds_dataset_fails_fast(tmp_path, no_downloads):
 
 
 def test_unprepared_tfds_dataset_without_network(tmp_path, monkeypatch):
-    monkeypatch.setattr(datasets, "_network_reachable", lambda b: False)
+    monkeypatch.setattr(tfds_source, "network_reachable", lambda b: False)
     monkeypatch.setattr(
         tfds.core.DatasetBuilder,
         "download_and_prepare",
@@ -76,10 +76,10 @@ def test_network_probe_is_bounded_when_name_resolution_hangs(monkeypatch):
     def hang(address, timeout=None):
         time.sleep(30)
 
-    monkeypatch.setattr(datasets.socket, "create_connection", hang)
-    monkeypatch.setattr(datasets, "_NETWORK_TIMEOUT_S", 0.5)
+    monkeypatch.setattr(tfds_source.socket, "create_connection", hang)
+    monkeypatch.setattr(tfds_source, "_NETWORK_TIMEOUT_S", 0.5)
     start = time.perf_counter()
-    assert not datasets._network_reachable(_Builder())
+    assert not tfds_source.network_reachable(_Builder())
     assert time.perf_counter() - start < 2
 
 
@@ -94,8 +94,8 @@ def test_network_probe_connects_to_the_download_host(monkeypatch):
         addresses.append(address)
         return Connection()
 
-    monkeypatch.setattr(datasets.socket, "create_connection", connect)
-    assert datasets._network_reachable(_Builder())
+    monkeypatch.setattr(tfds_source.socket, "create_connection", connect)
+    assert tfds_source.network_reachable(_Builder())
     assert addresses == [("example.org", 443)]
 
 

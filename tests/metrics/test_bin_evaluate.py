@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from keras_gan import train_lib
 from keras_gan.training import config as config_lib
+from keras_gan.training import train_lib
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 

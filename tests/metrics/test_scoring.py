@@ -1,4 +1,5 @@
-"""keras_gan.scoring: samplers, scorers, reports beside the real floor."""
+"""keras_gan.metrics.scoring: samplers, scorers, reports beside the real
+floor."""
 
 import os
 
@@ -7,8 +8,9 @@ import numpy as np
 import pytest
 
 import keras_gan
-from keras_gan import export, scoring
+from keras_gan import export
 from keras_gan.data import fashion_mnist, mixture_dataset, sample_mixture
+from keras_gan.metrics import scoring
 from keras_gan.models import dcgan, mlp
 from keras_gan.training import config as config_lib
 
@@ -169,7 +171,7 @@ def test_num_samples_must_be_positive():
 @pytest.fixture(scope="module")
 def ring_workdir(tmp_path_factory):
     """A tiny bin/train-style run on the ring: export and checkpoints."""
-    from keras_gan import train_lib
+    from keras_gan.training import train_lib
 
     workdir = tmp_path_factory.mktemp("ring_run")
     config = config_lib.TrainConfig(

@@ -12,8 +12,7 @@ import pytest
 from absl import flags
 from absl.testing import flagsaver
 
-from keras_gan import train_lib
-from keras_gan.training import checkpoints
+from keras_gan.training import checkpoints, train_lib
 
 _RING = (
     "--dataset=ring",

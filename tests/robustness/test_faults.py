@@ -6,7 +6,7 @@ afterwards.
   rerun resumes from the last complete checkpoint to the same total steps
   and leaves a valid export and no temporary files. The kill lands inside
   the write deterministically: the test hook
-  `keras_gan.training.files.pause_for_test` (environment variable
+  `keras_gan.files.pause_for_test` (environment variable
   `KERAS_GAN_TEST_PAUSE_IN_WRITE`) stops the process halfway through the
   write, names what it half wrote in a marker file, and waits to be
   killed.
@@ -40,9 +40,9 @@ import tensorflow as tf
 from absl import flags
 from absl.testing import flagsaver
 
-from keras_gan import data, export, models, train_lib
+from keras_gan import data, export, files, models
 from keras_gan.models.gan import GAN
-from keras_gan.training import checkpoints, files, preflight
+from keras_gan.training import checkpoints, preflight, train_lib
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 LATENT_DIM = 8
