@@ -2,6 +2,7 @@
 
 import json
 import os
+import pathlib
 import subprocess
 import sys
 
@@ -21,6 +22,8 @@ from keras_gan.metrics._fashion_mnist_idx import (
     DEFAULT_DIRECTORY,
     load_fashion_mnist_idx,
 )
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 needs_fashion_mnist = pytest.mark.skipif(
     not os.path.exists(
@@ -156,8 +159,7 @@ def test_mismatched_labels_raise():
 def test_script_trains_and_caches(tmp_path):
     command = [
         sys.executable,
-        "-m",
-        "keras_gan.metrics.train_fashion_mnist_classifier",
+        os.fspath(ROOT / "bin" / "train_classifier"),
         f"--cache_dir={tmp_path}",
         "--epochs=1",
     ]
