@@ -390,5 +390,5 @@ def builder_for_load(data_dir, download):
             download is None and not tfds_source.network_reachable(builder)
         ):
             raise
-        return tfds_source.download(builder)
+        return tfds_source.download_and_prepare(builder)
     return prepare(data_dir=data_dir)

@@ -41,7 +41,7 @@ def prepared_builder(name, data_dir, download, other_names=()):
     if builder.is_prepared():
         return builder
     if download is True or (download is None and network_reachable(builder)):
-        return download(builder)
+        return download_and_prepare(builder)
     root = builder.data_dir_root
     raise DatasetUnavailableError(
         f"TFDS dataset {name!r} is not prepared in {root} and cannot be "
@@ -55,7 +55,7 @@ def prepared_builder(name, data_dir, download, other_names=()):
     )
 
 
-def download(builder):
+def download_and_prepare(builder):
     import tensorflow_datasets as tfds
 
     builder.download_and_prepare(

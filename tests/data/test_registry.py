@@ -278,3 +278,16 @@ def test_unit_range_helpers():
         data.from_unit_range(tf.constant([0.0, 0.5, 1.0])), [-1, 0, 1]
     )
     assert data.IMAGE_RANGE == (-1.0, 1.0)
+
+
+def test_download_true_downloads_an_unprepared_tfds_dataset(
+    tmp_path, monkeypatch
+):
+    calls = []
+    monkeypatch.setattr(
+        tfds.core.DatasetBuilder,
+        "download_and_prepare",
+        lambda self, **kwargs: calls.append(self.name),
+    )
+    builder = tfds_source.prepared_builder("mnist", tmp_path, download=True)
+    assert calls == ["mnist"] and builder.name == "mnist"
