@@ -45,6 +45,8 @@ setuptools.setup(
             "generate",
             "export",
             "train_classifier",
+            # Their shared start-up, imported from beside them.
+            "keras_gan_console.py",
         )
         if (HERE / "bin" / name).exists()
     ],

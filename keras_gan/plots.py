@@ -1,5 +1,6 @@
 """Turning generated samples into pictures: image grids and 2D scatter
-plots, written atomically as PNG files."""
+plots, large enough to look at, captioned, written atomically as PNG
+files (and, by `SampleGrid`, to TensorBoard)."""
 
 import math
 
@@ -92,6 +93,93 @@ def tile_images(images, columns=None, padding=1):
     return np.round(np.clip(grid, 0.0, 1.0) * 255).astype(np.uint8)
 
 
+MIN_WIDTH = 448
+"""Pictures narrower than this many pixels are enlarged (nearest
+neighbour, an integer factor) until they reach it."""
+
+
+def enlarge(image, min_width=MIN_WIDTH):
+    """Enlarges an image by the least integer factor that makes it at
+    least `min_width` pixels across, repeating pixels (no smoothing).
+
+    Args:
+        image: Array `[height, width, channels]`.
+        min_width: The least width wanted. Defaults to `MIN_WIDTH` (448).
+
+    Returns:
+        The image, `factor` times higher and wider (itself when already
+        wide enough).
+    """
+    image = np.asarray(image)
+    factor = max(1, math.ceil(min_width / image.shape[1]))
+    if factor == 1:
+        return image
+    return image.repeat(factor, axis=0).repeat(factor, axis=1)
+
+
+def add_caption(image, caption):
+    """Writes `caption` in a white band above a uint8 image.
+
+    Args:
+        image: uint8 array `[height, width, channels]`, 1 or 3 channels.
+        caption: The text, e.g. `"epoch 3, step 900"`.
+
+    Returns:
+        A uint8 array `[band + height, width, channels]`: the band, then
+        the image unchanged.
+
+    Example:
+
+    >>> grid = np.zeros((462, 462, 1), np.uint8)
+    >>> add_caption(grid, "epoch 1, step 300").shape[1:]
+    (462, 1)
+    """
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = np.asarray(image)
+    height, width, channels = image.shape
+    size = max(12, width // 28)
+    try:
+        font = ImageFont.load_default(size=size)
+    except TypeError:  # Pillow < 10.1: one small bitmap font
+        font = ImageFont.load_default()
+    band = round(size * 1.6)
+    mode = "L" if channels == 1 else "RGB"
+    white = 255 if channels == 1 else (255, 255, 255)
+    black = 0 if channels == 1 else (0, 0, 0)
+    strip = Image.new(mode, (width, band), white)
+    ImageDraw.Draw(strip).text(
+        (size // 2, band // 2), caption, fill=black, font=font, anchor="lm"
+    )
+    strip = np.asarray(strip, dtype=np.uint8).reshape(band, width, channels)
+    return np.concatenate([strip, image], axis=0)
+
+
+def image_grid(images, caption=None, columns=None, min_width=MIN_WIDTH):
+    """Tiles images into a grid that is large enough to look at.
+
+    Args:
+        images: Array `[n, height, width, channels]` with values in [0, 1].
+        caption: Text written above the grid, e.g. the epoch and step.
+            Defaults to `None`: no caption.
+        columns: Images per row. Defaults to `None`: ceil(sqrt(n)).
+        min_width: The least width of the grid in pixels; smaller grids
+            are enlarged by an integer factor, nearest neighbour. Defaults
+            to `MIN_WIDTH` (448).
+
+    Returns:
+        A uint8 array `[height, width, channels]`.
+
+    Example:
+
+    >>> images = np.zeros((64, 28, 28, 1))
+    >>> image_grid(images).shape  # 8 x 8 tiles of 28 + 1 pixels, doubled
+    (462, 462, 1)
+    """
+    grid = enlarge(tile_images(images, columns=columns), min_width)
+    return grid if caption is None else add_caption(grid, caption)
+
+
 def save_png(image, path, scale=1):
     """Writes a uint8 `[height, width, channels]` image as a PNG, atomically.
 
@@ -111,10 +199,54 @@ def save_png(image, path, scale=1):
     atomic_write(path, lambda tmp: Image.fromarray(image).save(tmp, "PNG"))
 
 
+def scatter_image(points, reference=None, title=None, reference_label="real"):
+    """Draws a scatter plot of 2D samples, 500 x 500 pixels.
+
+    Args:
+        points: Array `[n, 2]` of generated samples.
+        reference: Optional array `[m, 2]` of real samples or mode centres,
+            drawn beneath. Defaults to `None`.
+        title: Plot title, e.g. the epoch and step. Defaults to `None`.
+        reference_label: Legend of `reference`. Defaults to `"real"`.
+
+    Returns:
+        A uint8 RGB array `[500, 500, 3]`.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(5, 5), dpi=100)
+    try:
+        if reference is not None:
+            reference = np.asarray(reference)
+            axes.scatter(
+                *reference.T, s=30, c="tab:orange", label=reference_label
+            )
+        axes.scatter(*np.asarray(points).T, s=2, alpha=0.5, label="generated")
+        axes.set_aspect("equal")
+        if reference is not None:
+            # Below the axes, where it hides no point.
+            axes.legend(
+                loc="upper center",
+                bbox_to_anchor=(0.5, -0.07),
+                ncol=2,
+                frameon=False,
+            )
+        if title:
+            axes.set_title(title)
+        figure.tight_layout()
+        figure.canvas.draw()
+        return np.asarray(figure.canvas.buffer_rgba())[..., :3].copy()
+    finally:
+        plt.close(figure)
+
+
 def save_scatter_png(
     points, path, reference=None, title=None, reference_label="real"
 ):
-    """Writes a scatter plot of 2D samples as a PNG, atomically.
+    """Writes a scatter plot of 2D samples as a 500 x 500 PNG, atomically.
 
     Args:
         points: Array `[n, 2]` of generated samples.
@@ -124,52 +256,47 @@ def save_scatter_png(
         title: Plot title. Defaults to `None`.
         reference_label: Legend of `reference`. Defaults to `"real"`.
     """
-    import matplotlib
+    save_png(scatter_image(points, reference, title, reference_label), path)
 
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
 
-    figure, axes = plt.subplots(figsize=(5, 5), dpi=100)
-    if reference is not None:
-        reference = np.asarray(reference)
-        axes.scatter(*reference.T, s=30, c="tab:orange", label=reference_label)
-    axes.scatter(*np.asarray(points).T, s=2, alpha=0.5, label="generated")
-    axes.set_aspect("equal")
-    if reference is not None:
-        # Below the axes, where it hides no point.
-        axes.legend(
-            loc="upper center",
-            bbox_to_anchor=(0.5, -0.07),
-            ncol=2,
-            frameon=False,
-        )
-    if title:
-        axes.set_title(title)
-    figure.tight_layout()
-    try:
-        atomic_write(path, lambda tmp: figure.savefig(tmp, format="png"))
-    finally:
-        plt.close(figure)
+def samples_picture(
+    samples, value_range=(-1.0, 1.0), caption=None, reference=None
+):
+    """The picture of generated samples: a grid for images `[n, h, w, c]`
+    (enlarged to `MIN_WIDTH`), a scatter plot for 2D points `[n, 2]`.
+
+    Args:
+        samples: The samples, in the generator's output units.
+        value_range: Range of image samples. Defaults to `(-1.0, 1.0)`.
+        caption: Written above an image grid, or as a scatter plot's
+            title. Defaults to `None`.
+        reference: Mode centres or real points drawn beneath a scatter
+            plot. Defaults to `None`.
+
+    Returns:
+        A uint8 array `[height, width, channels]`.
+    """
+    samples = np.asarray(samples)
+    if samples.ndim == 4:
+        return image_grid(to_unit_range(samples, value_range), caption)
+    if samples.ndim == 2 and samples.shape[1] == 2:
+        return scatter_image(samples, reference=reference, title=caption)
+    raise ValueError(
+        "Expected image samples [n, height, width, channels] or 2D "
+        f"points [n, 2]. Received shape {samples.shape}."
+    )
 
 
 def save_samples_png(samples, path, value_range=(-1.0, 1.0), title=None):
     """Writes generated samples as a picture: a grid for images
-    `[n, h, w, c]`, a scatter plot for 2D points `[n, 2]`.
+    `[n, h, w, c]` (at least `MIN_WIDTH` pixels across), a scatter plot
+    for 2D points `[n, 2]`.
 
     Args:
         samples: The samples, in the generator's output units.
         path: Destination PNG file.
         value_range: Range of image samples. Defaults to `(-1.0, 1.0)`.
-        title: Title of a scatter plot. Defaults to `None`.
+        title: Caption of the picture (above a grid, the title of a
+            scatter plot). Defaults to `None`.
     """
-    samples = np.asarray(samples)
-    if samples.ndim == 4:
-        grid = tile_images(to_unit_range(samples, value_range))
-        save_png(grid, path, scale=max(1, 256 // grid.shape[0]))
-    elif samples.ndim == 2 and samples.shape[1] == 2:
-        save_scatter_png(samples, path, title=title)
-    else:
-        raise ValueError(
-            "Expected image samples [n, height, width, channels] or 2D "
-            f"points [n, 2]. Received shape {samples.shape}."
-        )
+    save_png(samples_picture(samples, value_range, caption=title), path)

@@ -54,3 +54,56 @@ def test_failed_write_keeps_the_previous_file(tmp_path, monkeypatch):
 def test_save_samples_png_rejects_other_shapes(tmp_path):
     with pytest.raises(ValueError, match=r"Received shape \(3, 5\)"):
         plots.save_samples_png(np.zeros((3, 5)), str(tmp_path / "x.png"))
+
+
+def test_a_grid_of_28x28_samples_is_enlarged_without_smoothing():
+    images = np.random.default_rng(0).uniform(0, 1, (64, 28, 28, 1))
+    grid = plots.image_grid(images)
+    tiled = plots.tile_images(images)  # 8 x 8 tiles of 28 + 1 pixels
+    assert tiled.shape[1] < plots.MIN_WIDTH <= grid.shape[1]
+    factor = grid.shape[1] // tiled.shape[1]
+    assert grid.shape == (tiled.shape[0] * factor, tiled.shape[1] * factor, 1)
+    # Nearest neighbour: every enlarged pixel is one pixel of the tiling.
+    for dy in range(factor):
+        for dx in range(factor):
+            np.testing.assert_array_equal(grid[dy::factor, dx::factor], tiled)
+
+
+def test_a_wide_grid_is_left_as_it_is():
+    images = np.zeros((4, 300, 300, 3))
+    assert plots.image_grid(images).shape == plots.tile_images(images).shape
+
+
+def test_the_caption_is_written_above_the_grid():
+    images = np.random.default_rng(0).uniform(0, 1, (64, 28, 28, 1))
+    plain = plots.image_grid(images)
+    first = plots.image_grid(images, caption="epoch 1, step 300")
+    later = plots.image_grid(images, caption="epoch 2, step 600")
+    band = first.shape[0] - plain.shape[0]
+    assert band > 0 and first.shape[1:] == plain.shape[1:]
+    np.testing.assert_array_equal(first[band:], plain)
+    # Dark text on white, and a different caption draws differently.
+    assert (first[:band] < 128).any() and (first[:band] == 255).mean() > 0.5
+    assert (first[:band] != later[:band]).any()
+
+
+def test_save_samples_png_writes_the_captioned_picture(tmp_path):
+    samples = np.random.default_rng(0).uniform(-1, 1, (64, 28, 28, 1))
+    path = tmp_path / "x.png"
+    plots.save_samples_png(samples, str(path), title="epoch 3, step 900")
+    expected = plots.image_grid(
+        plots.to_unit_range(samples), caption="epoch 3, step 900"
+    )
+    loaded = np.asarray(Image.open(path))
+    np.testing.assert_array_equal(loaded, expected[..., 0])
+
+
+def test_points_become_a_scatter_plot_with_its_title(tmp_path):
+    points = np.random.default_rng(0).normal(size=(500, 2))
+    titled = plots.samples_picture(points, caption="epoch 2, step 1000")
+    untitled = plots.samples_picture(points)
+    assert titled.shape == (500, 500, 3) and titled.dtype == np.uint8
+    assert (titled != untitled).any()
+    path = tmp_path / "s.png"
+    plots.save_scatter_png(points, str(path), title="epoch 2, step 1000")
+    np.testing.assert_array_equal(np.asarray(Image.open(path)), titled)

@@ -16,8 +16,11 @@ class SampleGrid(callbacks.Callback):
     averaged generator when it keeps one), else its `generator`.
 
     The same noise every time, so successive pictures show how the
-    generator changes. Images become a grid; 2D points a scatter plot.
-    With `log_dir`, image grids also go to TensorBoard.
+    generator changes. Images become a grid, enlarged without smoothing
+    to at least `keras_gan.plots.MIN_WIDTH` (448) pixels across; 2D
+    points a 500 x 500 scatter plot. Each picture says its epoch and
+    generator step. With `log_dir`, the same pictures go to TensorBoard
+    (tag `samples`, at the generator step).
 
     Args:
         directory: Where the PNG files go, named
@@ -73,22 +76,24 @@ class SampleGrid(callbacks.Callback):
             return
         generator = sample_generator_of(self.model)
         samples = np.asarray(generator(self.noise, training=False))
+        step = _generator_steps(self.model)
+        caption = f"epoch {epoch + 1}"
+        if step is not None:
+            caption += f", step {step}"
+        picture = plots.samples_picture(samples, self.value_range, caption)
         path = os.path.join(
             self.directory, f"samples_epoch_{epoch + 1:04d}.png"
         )
-        plots.save_samples_png(
-            samples, path, self.value_range, title=f"epoch {epoch + 1}"
-        )
+        plots.save_png(picture, path)
         self.paths.append(path)
-        if self._writer is not None and samples.ndim == 4:
+        if self._writer is not None:
             import tensorflow as tf
 
-            grid = plots.tile_images(
-                plots.to_unit_range(samples, self.value_range)
-            )
             with self._writer.as_default():
                 tf.summary.image(
-                    "samples", grid[np.newaxis], step=self.model.generator_steps
+                    "samples",
+                    picture[np.newaxis],
+                    step=epoch + 1 if step is None else step,
                 )
             self._writer.flush()
 
@@ -96,3 +101,8 @@ class SampleGrid(callbacks.Callback):
         if self._writer is not None:
             self._writer.close()
             self._writer = None
+
+
+def _generator_steps(model):
+    steps = getattr(model, "generator_steps", None)
+    return None if steps is None else int(np.asarray(steps))

@@ -104,7 +104,7 @@ def info(name, split="train", data_dir=None, image_size=None, channels=None):
         )
     if source == "fashion_mnist":
         builder = fashion_mnist._builder(data_dir)
-        if builder.is_prepared():
+        if tfds_source.is_prepared(builder):
             num_examples = tfds_source.num_examples(builder, split)
         else:
             start, stop = split_range(split, fashion_mnist.NUM_EXAMPLES)

@@ -35,10 +35,20 @@ def tfds_builder(name, data_dir, other_names=()):
         ) from None
 
 
+def is_prepared(builder):
+    """Whether TFDS can read `builder`'s dataset as it is.
+
+    `builder.is_prepared()`, without the warning "Variant folder ... has
+    no dataset_info.json" that TFDS logs when the folder does not exist
+    yet; a folder that exists without it is still warned about.
+    """
+    return builder.data_path.exists() and builder.is_prepared()
+
+
 def prepared_builder(name, data_dir, download, other_names=()):
     builder = tfds_builder(name, data_dir, other_names)
     image_feature(builder, name)
-    if builder.is_prepared():
+    if is_prepared(builder):
         return builder
     if download is True or (download is None and network_reachable(builder)):
         return download_and_prepare(builder)

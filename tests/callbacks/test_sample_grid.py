@@ -38,16 +38,37 @@ def test_image_grids_per_epoch_from_fixed_noise(tmp_path):
         "samples_epoch_0002.png",
     ]
     grid = np.asarray(Image.open(paths[0]))
-    # 4 x 4 tiles of 8 pixels with 1-pixel gaps, upscaled to about 256.
-    assert grid.shape[0] == grid.shape[1] == 35 * (256 // 35)
-    # The picture shows the generator's output for the fixed noise.
-    expected = keras_gan.plots.tile_images(
-        keras_gan.plots.to_unit_range(gan.generator(callback.noise))
+    # 4 x 4 tiles of 8 pixels with 1-pixel gaps (35 across), enlarged 13
+    # times to reach 448, under a caption band.
+    assert grid.shape[1] == 35 * 13 >= keras_gan.plots.MIN_WIDTH
+    # The picture shows the generator's output for the fixed noise, and
+    # says its epoch and step.
+    expected = keras_gan.plots.image_grid(
+        keras_gan.plots.to_unit_range(gan.generator(callback.noise)),
+        caption="epoch 2, step 8",
     )
-    last = np.asarray(Image.open(paths[1]))[:: 256 // 35, :: 256 // 35]
+    last = np.asarray(Image.open(paths[1]))
+    assert last.shape == expected.shape[:2]
     assert np.abs(last.astype(int) - expected[..., 0].astype(int)).max() <= 1
-    assert glob.glob(str(tmp_path / "tb" / "samples" / "events.out.*"))
+    band = expected.shape[0] - 35 * 13
+    first_band = grid[:band]
+    assert (first_band != last[:band]).any()  # "epoch 1, step 4"
+    # TensorBoard holds the same pictures, at the generator step.
+    pictures = _tensorboard_images(tmp_path / "tb" / "samples")
+    assert sorted(pictures) == [4, 8]
+    np.testing.assert_array_equal(pictures[8][..., 0], last)
     assert not glob.glob(str(tmp_path / "samples" / "*.tmp"))
+
+
+def _tensorboard_images(log_dir):
+    pictures = {}
+    for path in glob.glob(str(log_dir / "events.out.*")):
+        for event in tf.compat.v1.train.summary_iterator(path):
+            for value in event.summary.value:
+                if value.tag == "samples":
+                    encoded = tf.make_ndarray(value.tensor)[2]
+                    pictures[event.step] = tf.io.decode_png(encoded).numpy()
+    return pictures
 
 
 def test_points_become_a_scatter_plot(tmp_path):
@@ -55,13 +76,25 @@ def test_points_become_a_scatter_plot(tmp_path):
         mlp_generator(4, 2, (8,)), mlp_discriminator(2, (8,)), seed=0
     )
     gan.compile()
-    callback = SampleGrid(str(tmp_path), num_samples=500, every_n_epochs=2)
+    callback = SampleGrid(
+        str(tmp_path),
+        num_samples=500,
+        every_n_epochs=3,
+        log_dir=str(tmp_path / "tb"),
+    )
     data = tf.data.Dataset.from_tensor_slices(
         np.zeros((16, 2), np.float32)
     ).batch(8)
     gan.fit(data, epochs=3, callbacks=[callback], verbose=0)
     assert [os.path.basename(p) for p in callback.paths] == [
-        "samples_epoch_0002.png"
+        "samples_epoch_0003.png"
     ]
     image = Image.open(callback.paths[0])
     assert image.format == "PNG" and image.size == (500, 500)
+    expected = keras_gan.plots.samples_picture(
+        gan.generator(callback.noise), caption="epoch 3, step 6"
+    )
+    np.testing.assert_array_equal(np.asarray(image), expected)
+    pictures = _tensorboard_images(tmp_path / "tb" / "samples")
+    assert list(pictures) == [6]
+    np.testing.assert_array_equal(pictures[6], expected)
