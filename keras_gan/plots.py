@@ -152,7 +152,9 @@ def save_scatter_png(
         plt.close(figure)
 
 
-def save_samples_png(samples, path, value_range=(-1.0, 1.0), title=None):
+def save_samples_png(
+    samples, path, value_range=(-1.0, 1.0), title=None, columns=None
+):
     """Writes generated samples as a picture: a grid for images
     `[n, h, w, c]`, a scatter plot for 2D points `[n, 2]`.
 
@@ -161,10 +163,12 @@ def save_samples_png(samples, path, value_range=(-1.0, 1.0), title=None):
         path: Destination PNG file.
         value_range: Range of image samples. Defaults to `(-1.0, 1.0)`.
         title: Title of a scatter plot. Defaults to `None`.
+        columns: Images per row of a grid (e.g. the samples per class, for
+            one row per class). Defaults to `None`: ceil(sqrt(n)).
     """
     samples = np.asarray(samples)
     if samples.ndim == 4:
-        grid = tile_images(to_unit_range(samples, value_range))
+        grid = tile_images(to_unit_range(samples, value_range), columns)
         save_png(grid, path, scale=max(1, 256 // grid.shape[0]))
     elif samples.ndim == 2 and samples.shape[1] == 2:
         save_scatter_png(samples, path, title=title)

@@ -17,7 +17,9 @@ class SampleGrid(callbacks.Callback):
 
     The same noise every time, so successive pictures show how the
     generator changes. Images become a grid; 2D points a scatter plot.
-    With `log_dir`, image grids also go to TensorBoard.
+    With `log_dir`, image grids also go to TensorBoard. A class-conditional
+    GAN's grid has one row per class, in class order (row `c` is class
+    `c`), with `num_samples // num_classes` samples in each row.
 
     Args:
         directory: Where the PNG files go, named
@@ -58,9 +60,17 @@ class SampleGrid(callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         rng = np.random.default_rng(self.seed)
-        self.noise = rng.standard_normal(
-            (self.num_samples, self.model.latent_dim)
-        ).astype(np.float32)
+        num_classes = getattr(self.model, "num_classes", None)
+        self.columns, self.labels, count = None, None, self.num_samples
+        if num_classes is not None:
+            self.columns = max(1, self.num_samples // num_classes)
+            self.labels = np.repeat(
+                np.arange(num_classes, dtype=np.int32), self.columns
+            )
+            count = len(self.labels)
+        self.noise = rng.standard_normal((count, self.model.latent_dim)).astype(
+            np.float32
+        )
         if self.log_dir is not None and self._writer is None:
             import tensorflow as tf
 
@@ -71,20 +81,27 @@ class SampleGrid(callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every_n_epochs:
             return
-        generator = sample_generator_of(self.model)
-        samples = np.asarray(generator(self.noise, training=False))
+        if self.labels is None:
+            generator = sample_generator_of(self.model)
+            samples = np.asarray(generator(self.noise, training=False))
+        else:
+            samples = np.asarray(self.model([self.noise, self.labels]))
         path = os.path.join(
             self.directory, f"samples_epoch_{epoch + 1:04d}.png"
         )
         plots.save_samples_png(
-            samples, path, self.value_range, title=f"epoch {epoch + 1}"
+            samples,
+            path,
+            self.value_range,
+            title=f"epoch {epoch + 1}",
+            columns=self.columns,
         )
         self.paths.append(path)
         if self._writer is not None and samples.ndim == 4:
             import tensorflow as tf
 
             grid = plots.tile_images(
-                plots.to_unit_range(samples, self.value_range)
+                plots.to_unit_range(samples, self.value_range), self.columns
             )
             with self._writer.as_default():
                 tf.summary.image(

@@ -220,6 +220,49 @@ class ClassProjection(keras.layers.Layer):
         return config
 
 
+@keras.saving.register_keras_serializable(package="keras_gan")
+class ClassesInTurn(keras.layers.Layer):
+    """The labels `i % num_classes` for the rows `i` of a batch: every class
+    in turn, as evenly as the batch size allows.
+
+    Args:
+        num_classes: Number of classes.
+        **kwargs: Passed to `keras.layers.Layer`.
+
+    Call arguments:
+        inputs: Any tensor whose first axis is the batch (e.g. the noise).
+
+    Returns:
+        int32 labels `[batch]`.
+    """
+
+    def __init__(self, num_classes, **kwargs):
+        super().__init__(**kwargs)
+        self.num_classes = int(num_classes)
+
+    def call(self, inputs):
+        rows = ops.arange(ops.shape(inputs)[0], dtype="int32")
+        return ops.mod(rows, self.num_classes)
+
+    def compute_output_spec(self, inputs):
+        return keras.KerasTensor((inputs.shape[0],), dtype="int32")
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(num_classes=self.num_classes)
+        return config
+
+
+def classes_in_turn(generator, num_classes):
+    """A model of the noise alone over a conditional `generator`: row `i`
+    is generated at label `i % num_classes` (`ClassesInTurn`), so callers
+    written for unconditional generators (`Evaluation`, samplers) draw
+    class-balanced samples from it. Shares the generator's weights."""
+    z = keras.Input(generator.input_shape[0][1:], name="z")
+    labels = ClassesInTurn(num_classes)(z)
+    return keras.Model(z, generator([z, labels]), name=f"{generator.name}_c")
+
+
 class AtLabels:
     """A conditional discriminator bound to labels: a function of samples
     alone, as the penalties (`keras_gan.losses.penalties`) call it.

@@ -697,9 +697,24 @@ class GAN(keras.Model):
 def sample_generator_of(model):
     """The generator to sample from of a GAN-like model: its
     `sample_generator` (a `GAN`'s average when it keeps one), else its
-    `generator`."""
+    `generator`. For a conditional GAN, a model of the noise alone that
+    generates row `i` at label `i % num_classes` (class-balanced)."""
     generator = getattr(model, "sample_generator", None)
-    return model.generator if generator is None else generator
+    generator = model.generator if generator is None else generator
+    num_classes = getattr(model, "num_classes", None)
+    if num_classes is None:
+        return generator
+    # A conditional GAN: a model of the noise alone, row i at label
+    # i % num_classes, made once per generator (so tf.function traces
+    # stay valid across calls).
+    cached = getattr(model, "_classes_in_turn", None)
+    if cached is None or cached[0] is not generator:
+        cached = (
+            generator,
+            conditioning.classes_in_turn(generator, num_classes),
+        )
+        object.__setattr__(model, "_classes_in_turn", cached)
+    return cached[1]
 
 
 def _with_average_callback(callbacks, decay):
