@@ -267,16 +267,22 @@ class AtLabels:
     """A conditional discriminator bound to labels: a function of samples
     alone, as the penalties (`keras_gan.losses.penalties`) call it.
 
-    Calls `discriminator([samples, labels], training=...)`; every other
-    attribute is the discriminator's.
+    Calls `discriminator([samples, labels], training=...)`, and then
+    `select` on the outputs when given (e.g. the adversarial column of an
+    auxiliary-classifier discriminator); every other attribute is the
+    discriminator's.
     """
 
-    def __init__(self, discriminator, labels):
+    def __init__(self, discriminator, labels, select=None):
         self._discriminator = discriminator
         self._labels = labels
+        self._select = select
 
     def __call__(self, samples, training=False):
-        return self._discriminator([samples, self._labels], training=training)
+        outputs = self._discriminator(
+            [samples, self._labels], training=training
+        )
+        return outputs if self._select is None else self._select(outputs)
 
     def __getattr__(self, name):
         return getattr(self._discriminator, name)

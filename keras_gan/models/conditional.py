@@ -125,6 +125,7 @@ def conditional_dcgan_discriminator(
     base_filters=64,
     conditioning="projection",
     name="discriminator",
+    auxiliary_classifier=False,
 ):
     """Builds a class-conditional DCGAN discriminator, `[images, labels]`
     -> one logit per image (the architecture of `dcgan_discriminator`).
@@ -138,10 +139,14 @@ def conditional_dcgan_discriminator(
             (one-hot label tiled and concatenated to the image channels).
             Defaults to `"projection"`.
         name: Model name. Defaults to `"discriminator"`.
+        auxiliary_classifier: Also output `num_classes` class logits, for
+            `keras_gan.losses.AuxiliaryClassifierLoss` (AC-GAN). Defaults
+            to `False`.
 
     Returns:
         A functional `keras.Model` with inputs `[images, labels]` and
-        output shape `[batch, 1]`.
+        output shape `[batch, 1]` (`[batch, 1 + num_classes]` with the
+        auxiliary classifier).
     """
     check_positive_int("num_classes", num_classes)
     _check_choice("conditioning", conditioning, DISCRIMINATOR_CONDITIONINGS)
@@ -162,7 +167,7 @@ def conditional_dcgan_discriminator(
     h = layers.Flatten()(x)
     return keras.Model(
         [images, labels],
-        _logit(h, labels, num_classes, conditioning),
+        _logit(h, labels, num_classes, conditioning, auxiliary_classifier),
         name=name,
     )
 
@@ -215,6 +220,7 @@ def conditional_mlp_discriminator(
     hidden_units=(256, 256, 256),
     conditioning="projection",
     name="discriminator",
+    auxiliary_classifier=False,
 ):
     """Builds a class-conditional MLP discriminator, `[samples, labels]`
     -> one logit per sample (the architecture of `mlp_discriminator`).
@@ -227,10 +233,14 @@ def conditional_mlp_discriminator(
         conditioning: `"projection"` or `"concat"` (one-hot label
             concatenated to the sample). Defaults to `"projection"`.
         name: Model name. Defaults to `"discriminator"`.
+        auxiliary_classifier: Also output `num_classes` class logits, for
+            `keras_gan.losses.AuxiliaryClassifierLoss` (AC-GAN). Defaults
+            to `False`.
 
     Returns:
         A functional `keras.Model` with inputs `[samples, labels]` and
-        output shape `[batch, 1]`.
+        output shape `[batch, 1]` (`[batch, 1 + num_classes]` with the
+        auxiliary classifier).
     """
     check_positive_int("num_classes", num_classes)
     _check_choice("conditioning", conditioning, DISCRIMINATOR_CONDITIONINGS)
@@ -244,14 +254,17 @@ def conditional_mlp_discriminator(
         x = layers.LeakyReLU(0.2)(x)
     return keras.Model(
         [samples, labels],
-        _logit(x, labels, num_classes, conditioning),
+        _logit(x, labels, num_classes, conditioning, auxiliary_classifier),
         name=name,
     )
 
 
-def _logit(h, labels, num_classes, conditioning_name):
+def _logit(h, labels, num_classes, conditioning_name, auxiliary=False):
     logit = layers.Dense(1, dtype="float32")(h)
-    if conditioning_name != "projection":
-        return logit
-    projection = ClassProjection(num_classes, dtype="float32")([h, labels])
-    return layers.Add(dtype="float32")([logit, projection])
+    if conditioning_name == "projection":
+        projection = ClassProjection(num_classes, dtype="float32")([h, labels])
+        logit = layers.Add(dtype="float32")([logit, projection])
+    if auxiliary:
+        class_logits = layers.Dense(num_classes, dtype="float32")(h)
+        logit = layers.Concatenate(dtype="float32")([logit, class_logits])
+    return logit

@@ -229,6 +229,14 @@ class GAN(keras.Model):
         self.g_optimizer = g_optimizer
         self.d_optimizer = d_optimizer
         self.adversarial_loss = losses_module.get(loss)
+        if getattr(self.adversarial_loss, "uses_labels", False) and (
+            not self.conditional
+        ):
+            raise ValueError(
+                f"The loss {self.adversarial_loss!r} uses class labels: "
+                "expected a conditional GAN (built with `num_classes`). "
+                "Received: num_classes=None"
+            )
         if penalties is None:
             penalties = []
         elif not isinstance(penalties, (list, tuple)):
@@ -546,7 +554,7 @@ class GAN(keras.Model):
             real, generated, labels, training=False
         )
         (g_loss,) = distribute.mean_over_replicas(
-            [self.adversarial_loss.generator_loss(fake_out)]
+            [self._generator_objective(fake_out, labels)]
         )
         self.g_loss_tracker.update_state(g_loss)
         self._track_discriminator(d_loss, penalty_values, real_out, fake_out)
@@ -560,6 +568,11 @@ class GAN(keras.Model):
             (batch_size, self.latent_dim),
             seed=self.seed_generator,
         )
+
+    def _generator_objective(self, fake_out, labels):
+        if getattr(self.adversarial_loss, "uses_labels", False):
+            return self.adversarial_loss.generator_loss(fake_out, labels)
+        return self.adversarial_loss.generator_loss(fake_out)
 
     def _generate(self, generator, z, labels, training):
         inputs = z if labels is None else [z, labels]
@@ -603,7 +616,16 @@ class GAN(keras.Model):
         fake_out = ops.cast(
             discriminator(generated, training=training), "float32"
         )
-        d_loss = self.adversarial_loss.discriminator_loss(real_out, fake_out)
+        loss = self.adversarial_loss
+        if getattr(loss, "uses_labels", False):
+            # An auxiliary classifier: the penalties see the adversarial
+            # output alone.
+            d_loss = loss.discriminator_loss(real_out, fake_out, labels)
+            discriminator = conditioning.AtLabels(
+                self.discriminator, labels, loss.adversarial_outputs
+            )
+        else:
+            d_loss = loss.discriminator_loss(real_out, fake_out)
         penalty_values = [
             p(discriminator, real, generated, self.seed_generator)
             for p in self.penalties
@@ -644,7 +666,7 @@ class GAN(keras.Model):
                 self._discriminator_at(labels)(generated, training=True),
                 "float32",
             )
-            g_loss = self.adversarial_loss.generator_loss(fake_out)
+            g_loss = self._generator_objective(fake_out, labels)
             if self.generator.losses:
                 g_loss += ops.sum(self.generator.losses)
             scaled = self.g_optimizer.scale_loss(
