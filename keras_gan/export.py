@@ -7,7 +7,12 @@ The SavedModel follows the contract in DESIGN.md:
 - output dict key `samples`: float32 in data units. Images are NHWC in
   [0, 1] (the generator's tanh range `[-1, 1]` mapped there and clipped);
   2D points (any vectors) are the generator's output, in data
-  coordinates.
+  coordinates;
+- a class-conditional GAN (`GAN(..., num_classes=C)`) adds the input
+  `labels`: int32 `[batch]` in `[0, C)`. A label outside that range is an
+  error (`InvalidArgumentError`), not clipped: a caller asking for a class
+  the model does not know gets no sample of another class. The metadata
+  holds `num_classes` and the class names.
 
 It is written with `keras.export.ExportArchive`, which saves a plain
 `tf.Module`-like object holding the variables as `tf.Variable`s and the
@@ -52,6 +57,7 @@ from keras_gan.training import checkpoints
 
 SIGNATURE_KEY = "serving_default"
 INPUT_KEY = "z"
+LABELS_KEY = "labels"
 OUTPUT_KEY = "samples"
 METADATA_PATH = os.path.join("assets.extra", "keras_gan.json")
 IMAGE_VALUE_RANGE = (-1.0, 1.0)
@@ -63,6 +69,7 @@ def export_generator(
     value_range=None,
     overwrite=False,
     metadata=None,
+    class_names=None,
 ):
     """Writes a generator as a SavedModel that loads without Keras.
 
@@ -81,6 +88,8 @@ def export_generator(
             to `False`.
         metadata: A JSON-ready dict added to `assets.extra/keras_gan.json`
             (training step, dataset...). Defaults to `None`.
+        class_names: For a conditional GAN, the name of each class, kept
+            in the metadata. Defaults to `None`: `["0", "1", ...]`.
 
     Returns:
         The export directory, as a string.
@@ -96,16 +105,17 @@ def export_generator(
             fails (disk full...); `export_dir` is as it was.
     """
     generator, latent_dim = _generator_and_latent_dim(gan_or_generator)
+    num_classes = getattr(gan_or_generator, "num_classes", None)
+    class_names = _class_names(num_classes, class_names)
     # A diverged generator would serve NaN samples: never export one.
     checkpoints.check_finite(generator, "the export of a generator")
     export_dir = os.path.abspath(os.fspath(export_dir))
     _clean_up_after_killed_exports(export_dir)
     _check_destination(export_dir, overwrite)
-    sample_shape = tuple(
-        generator.compute_output_spec(keras.KerasTensor((1, latent_dim))).shape[
-            1:
-        ]
-    )
+    noise_spec = keras.KerasTensor((1, latent_dim))
+    if num_classes is not None:
+        noise_spec = [noise_spec, keras.KerasTensor((1,), dtype="int32")]
+    sample_shape = tuple(generator.compute_output_spec(noise_spec).shape[1:])
     kind = _kind(sample_shape)
     if kind == "points" and value_range is not None:
         raise ValueError(
@@ -125,20 +135,41 @@ def export_generator(
                 f"high) with high > low. Received: value_range={value_range}"
             )
 
-    def serve(z):
-        samples = tf.cast(generator(z, training=False), tf.float32)
+    def to_output(samples):
+        samples = tf.cast(samples, tf.float32)
         if kind == "images":
             samples = tf.clip_by_value((samples - low) / (high - low), 0.0, 1.0)
         return {OUTPUT_KEY: samples}
 
+    def serve(z):
+        return to_output(generator(z, training=False))
+
+    def serve_conditional(z, labels):
+        checks = [
+            tf.debugging.assert_non_negative(
+                labels, message="Expected labels >= 0."
+            ),
+            tf.debugging.assert_less(
+                labels,
+                tf.constant(num_classes, tf.int32),
+                message=f"Expected labels < num_classes={num_classes}.",
+            ),
+        ]
+        with tf.control_dependencies(checks):
+            labels = tf.identity(labels)
+        return to_output(generator([z, labels], training=False))
+
+    input_signature = [
+        tf.TensorSpec([None, latent_dim], tf.float32, name=INPUT_KEY)
+    ]
+    if num_classes is not None:
+        input_signature.append(tf.TensorSpec([None], tf.int32, name=LABELS_KEY))
     archive = keras.export.ExportArchive()
     archive.track(generator)
     archive.add_endpoint(
         SIGNATURE_KEY,
-        serve,
-        input_signature=[
-            tf.TensorSpec([None, latent_dim], tf.float32, name=INPUT_KEY)
-        ],
+        serve if num_classes is None else serve_conditional,
+        input_signature=input_signature,
     )
     info = {
         "signature": SIGNATURE_KEY,
@@ -150,6 +181,9 @@ def export_generator(
         "kind": kind,
         "value_range": list(value_range) if kind == "images" else None,
         "output_range": [0.0, 1.0] if kind == "images" else None,
+        "num_classes": num_classes,
+        "labels_input": None if num_classes is None else LABELS_KEY,
+        "class_names": class_names,
         **(metadata or {}),
     }
     tmp = None
@@ -220,6 +254,26 @@ def _generator_and_latent_dim(gan_or_generator):
             "The generator is not built: build or train it before export."
         )
     return generator, int(latent_dim)
+
+
+def _class_names(num_classes, class_names):
+    if num_classes is None:
+        if class_names is not None:
+            raise ValueError(
+                "Argument `class_names` applies to conditional GANs only "
+                "(built with `num_classes`). Received: "
+                f"class_names={class_names!r}"
+            )
+        return None
+    if class_names is None:
+        return [str(i) for i in range(num_classes)]
+    class_names = [str(name) for name in class_names]
+    if len(class_names) != num_classes:
+        raise ValueError(
+            f"Expected one class name per class ({num_classes}). Received "
+            f"{len(class_names)} class names: {class_names}"
+        )
+    return class_names
 
 
 def _kind(sample_shape):

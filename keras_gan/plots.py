@@ -260,7 +260,7 @@ def save_scatter_png(
 
 
 def samples_picture(
-    samples, value_range=(-1.0, 1.0), caption=None, reference=None
+    samples, value_range=(-1.0, 1.0), caption=None, reference=None, columns=None
 ):
     """The picture of generated samples: a grid for images `[n, h, w, c]`
     (enlarged to `MIN_WIDTH`), a scatter plot for 2D points `[n, 2]`.
@@ -272,13 +272,17 @@ def samples_picture(
             title. Defaults to `None`.
         reference: Mode centres or real points drawn beneath a scatter
             plot. Defaults to `None`.
+        columns: Images per row of a grid. Defaults to `None`:
+            ceil(sqrt(n)).
 
     Returns:
         A uint8 array `[height, width, channels]`.
     """
     samples = np.asarray(samples)
     if samples.ndim == 4:
-        return image_grid(to_unit_range(samples, value_range), caption)
+        return image_grid(
+            to_unit_range(samples, value_range), caption, columns=columns
+        )
     if samples.ndim == 2 and samples.shape[1] == 2:
         return scatter_image(samples, reference=reference, title=caption)
     raise ValueError(
@@ -287,7 +291,9 @@ def samples_picture(
     )
 
 
-def save_samples_png(samples, path, value_range=(-1.0, 1.0), title=None):
+def save_samples_png(
+    samples, path, value_range=(-1.0, 1.0), title=None, columns=None
+):
     """Writes generated samples as a picture: a grid for images
     `[n, h, w, c]` (at least `MIN_WIDTH` pixels across), a scatter plot
     for 2D points `[n, 2]`.
@@ -298,5 +304,10 @@ def save_samples_png(samples, path, value_range=(-1.0, 1.0), title=None):
         value_range: Range of image samples. Defaults to `(-1.0, 1.0)`.
         title: Caption of the picture (above a grid, the title of a
             scatter plot). Defaults to `None`.
+        columns: Images per row of a grid (e.g. the samples per class, for
+            one row per class). Defaults to `None`: ceil(sqrt(n)).
     """
-    save_png(samples_picture(samples, value_range, caption=title), path)
+    save_png(
+        samples_picture(samples, value_range, caption=title, columns=columns),
+        path,
+    )

@@ -21,6 +21,9 @@ class SampleGrid(callbacks.Callback):
     points a 500 x 500 scatter plot. Each picture says its epoch and
     generator step. With `log_dir`, the same pictures go to TensorBoard
     (tag `samples`, at the generator step).
+    A class-conditional GAN's grid has one row per class, in class order
+    (row `c` is class `c`), with `num_samples // num_classes` samples in
+    each row.
 
     Args:
         directory: Where the PNG files go, named
@@ -61,9 +64,17 @@ class SampleGrid(callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         rng = np.random.default_rng(self.seed)
-        self.noise = rng.standard_normal(
-            (self.num_samples, self.model.latent_dim)
-        ).astype(np.float32)
+        num_classes = getattr(self.model, "num_classes", None)
+        self.columns, self.labels, count = None, None, self.num_samples
+        if num_classes is not None:
+            self.columns = max(1, self.num_samples // num_classes)
+            self.labels = np.repeat(
+                np.arange(num_classes, dtype=np.int32), self.columns
+            )
+            count = len(self.labels)
+        self.noise = rng.standard_normal((count, self.model.latent_dim)).astype(
+            np.float32
+        )
         if self.log_dir is not None and self._writer is None:
             import tensorflow as tf
 
@@ -74,13 +85,18 @@ class SampleGrid(callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every_n_epochs:
             return
-        generator = sample_generator_of(self.model)
-        samples = np.asarray(generator(self.noise, training=False))
+        if self.labels is None:
+            generator = sample_generator_of(self.model)
+            samples = np.asarray(generator(self.noise, training=False))
+        else:
+            samples = np.asarray(self.model([self.noise, self.labels]))
         step = _generator_steps(self.model)
         caption = f"epoch {epoch + 1}"
         if step is not None:
             caption += f", step {step}"
-        picture = plots.samples_picture(samples, self.value_range, caption)
+        picture = plots.samples_picture(
+            samples, self.value_range, caption, columns=self.columns
+        )
         path = os.path.join(
             self.directory, f"samples_epoch_{epoch + 1:04d}.png"
         )

@@ -17,6 +17,10 @@ from keras_gan.losses.adversarial import (
     wasserstein_discriminator_loss,
     wasserstein_generator_loss,
 )
+from keras_gan.losses.auxiliary import (
+    AuxiliaryClassifierLoss,
+    auxiliary_classifier_loss,
+)
 from keras_gan.losses.base import AdversarialLoss
 from keras_gan.losses.penalties import (
     DiscriminatorPenalty,
@@ -79,6 +83,8 @@ def _resolve(identifier, by_name, base, argument):
 
 
 __all__ = [
+    "AuxiliaryClassifierLoss",
+    "auxiliary_classifier_loss",
     "AdversarialLoss",
     "DiscriminatorPenalty",
     "GradientPenalty",

@@ -1,5 +1,15 @@
 """The GAN model and architecture builders, chosen by name."""
 
+import functools
+
+from keras_gan.models import conditional
+from keras_gan.models.conditional import (
+    conditional_dcgan_discriminator,
+    conditional_dcgan_generator,
+    conditional_mlp_discriminator,
+    conditional_mlp_generator,
+    conditioning_names,
+)
 from keras_gan.models.dcgan import dcgan_discriminator, dcgan_generator
 from keras_gan.models.gan import GAN
 from keras_gan.models.mlp import mlp_discriminator, mlp_generator
@@ -15,7 +25,20 @@ def architecture_names():
     return sorted(_ARCHITECTURES)
 
 
-def build_pair(architecture, sample_shape, latent_dim, **kwargs):
+_CONDITIONAL_ARCHITECTURES = {
+    "dcgan": (conditional_dcgan_generator, conditional_dcgan_discriminator),
+    "mlp": (conditional_mlp_generator, conditional_mlp_discriminator),
+}
+
+
+def build_pair(
+    architecture,
+    sample_shape,
+    latent_dim,
+    num_classes=None,
+    conditioning="projection",
+    **kwargs,
+):
     """Builds a generator and a discriminator for samples of one shape.
 
     Args:
@@ -23,6 +46,14 @@ def build_pair(architecture, sample_shape, latent_dim, **kwargs):
         sample_shape: Shape of one sample: `(size, size, channels)` for
             `"dcgan"`, `(features,)` for `"mlp"`.
         latent_dim: Size of the noise vector.
+        num_classes: Build class-conditional players for this many
+            classes (for `GAN(..., num_classes=...)`). Defaults to `None`:
+            unconditional players.
+        conditioning: The conditioning mechanism of conditional players,
+            one of `conditioning_names()`: `"projection"` (conditional
+            batch normalisation in the generator, a projection
+            discriminator) or `"concat"` (one-hot labels concatenated to
+            both players' inputs). Defaults to `"projection"`.
         **kwargs: Passed to both builders (`base_filters` for dcgan,
             `hidden_units` for mlp).
 
@@ -36,6 +67,21 @@ def build_pair(architecture, sample_shape, latent_dim, **kwargs):
         )
     sample_shape = tuple(sample_shape)
     make_generator, make_discriminator = _ARCHITECTURES[architecture]
+    if num_classes is not None:
+        if conditioning not in conditional.CONDITIONINGS:
+            raise ValueError(
+                "Invalid value for argument `conditioning`. Expected one "
+                f"of {conditioning_names()}. Received: "
+                f"conditioning={conditioning!r}"
+            )
+        g_kind, d_kind = conditional.CONDITIONINGS[conditioning]
+        builders = _CONDITIONAL_ARCHITECTURES[architecture]
+        make_generator = functools.partial(
+            builders[0], num_classes, conditioning=g_kind
+        )
+        make_discriminator = functools.partial(
+            builders[1], num_classes, conditioning=d_kind
+        )
     if architecture == "mlp":
         if len(sample_shape) != 1:
             raise ValueError(
@@ -56,6 +102,11 @@ __all__ = [
     "GAN",
     "architecture_names",
     "build_pair",
+    "conditional_dcgan_discriminator",
+    "conditional_dcgan_generator",
+    "conditional_mlp_discriminator",
+    "conditional_mlp_generator",
+    "conditioning_names",
     "dcgan_discriminator",
     "dcgan_generator",
     "mlp_discriminator",

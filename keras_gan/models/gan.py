@@ -3,12 +3,14 @@
 import warnings
 
 import keras
+import numpy as np
 import tensorflow as tf
 from keras import ops
 
 from keras_gan import distribute
 from keras_gan import losses as losses_module
 from keras_gan.arguments import check_positive_int
+from keras_gan.layers import conditioning
 from keras_gan.models import real_batches
 
 
@@ -49,6 +51,23 @@ class GAN(keras.Model):
     One step is thus the same computation on any number of replicas (see
     `keras_gan.distribute`).
 
+    Class-conditional GANs (`num_classes=C`): the generator maps
+    `[z, labels]` to samples and the discriminator maps
+    `[samples, labels]` to one output per example, labels int32 `[batch]`
+    in `[0, C)` (`keras_gan.models.build_pair(..., num_classes=C)` makes
+    such players). `fit` takes `(samples, labels)` datasets, TFDS dicts
+    with `"image"` and `"label"`, or arrays as `fit(x=samples, y=labels)`.
+    The algorithm is unchanged: each discriminator update trains on a real
+    batch with its own labels, and the generated half of that update is
+    generated at the same labels, so both halves share one label
+    distribution (and the penalties, which see the discriminator at those
+    labels, interpolate between a real and a generated sample of one
+    class). The generator update generates at the labels of the step's
+    last real batch, so the generator sees the data's class frequencies.
+    Labels are checked before they reach the players: arrays up front,
+    datasets batch by batch as they are read, and `generate` and `call`
+    on their input.
+
     Discriminators should not use batch normalisation: the generator update
     runs the discriminator with `training=True`, which would update its
     moving statistics, and the gradient penalties assume examples do not
@@ -71,6 +90,9 @@ class GAN(keras.Model):
             it, and `call`, `generate` and `keras_gan.export` sample from
             it. Training itself is unchanged. Defaults to `None`: no
             average.
+        num_classes: Train a class-conditional GAN on labelled data with
+            this many classes (see "Class-conditional GANs" above).
+            Defaults to `None`: unconditional.
         **kwargs: Passed to `keras.Model` (`name`, `dtype`...).
 
     Example:
@@ -96,6 +118,7 @@ class GAN(keras.Model):
         discriminator_steps=1,
         seed=None,
         ema_decay=None,
+        num_classes=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -108,6 +131,10 @@ class GAN(keras.Model):
                     f"Expected `{name}` to be a keras.Model. Received: "
                     f"{name} of type {type(model).__name__}"
                 )
+        num_classes = check_positive_int(
+            "num_classes", num_classes, allow_none=True
+        )
+        _check_conditioning(generator, discriminator, num_classes)
         if latent_dim is None:
             latent_dim = _latent_dim_of(generator)
         check_positive_int("latent_dim", latent_dim)
@@ -128,6 +155,7 @@ class GAN(keras.Model):
         self.discriminator_steps = int(discriminator_steps)
         self.seed = seed
         self.ema_decay = None if ema_decay is None else float(ema_decay)
+        self.num_classes = num_classes
         self.generator_ema = None
         if ema_decay is not None:
             # Saved and restored with the model under this attribute name.
@@ -201,6 +229,14 @@ class GAN(keras.Model):
         self.g_optimizer = g_optimizer
         self.d_optimizer = d_optimizer
         self.adversarial_loss = losses_module.get(loss)
+        if getattr(self.adversarial_loss, "uses_labels", False) and (
+            not self.conditional
+        ):
+            raise ValueError(
+                f"The loss {self.adversarial_loss!r} uses class labels: "
+                "expected a conditional GAN (built with `num_classes`). "
+                "Received: num_classes=None"
+            )
         if penalties is None:
             penalties = []
         elif not isinstance(penalties, (list, tuple)):
@@ -283,6 +319,7 @@ class GAN(keras.Model):
             "discriminator_steps": self.discriminator_steps,
             "seed": self.seed,
             "ema_decay": self.ema_decay,
+            "num_classes": self.num_classes,
         }
 
     @classmethod
@@ -296,10 +333,21 @@ class GAN(keras.Model):
 
     # -- Inference --
 
-    def call(self, z, training=False):
-        """Maps noise `z` `[batch, latent_dim]` to generated samples, with
-        the averaged generator when there is one (`sample_generator`)."""
-        return self.sample_generator(z, training=training)
+    def call(self, inputs, training=False):
+        """Maps noise `z` `[batch, latent_dim]` (a conditional GAN: `[z,
+        labels]`, int labels `[batch]`) to generated samples, with the
+        averaged generator when there is one (`sample_generator`)."""
+        if self.num_classes is None:
+            return self.sample_generator(inputs, training=training)
+        z, labels = self._split_conditional_inputs(inputs)
+        return self._generate(
+            self.sample_generator, z, self._guarded(labels), training
+        )
+
+    @property
+    def conditional(self):
+        """Whether the GAN is class-conditional (`num_classes` is set)."""
+        return self.num_classes is not None
 
     @property
     def sample_generator(self):
@@ -310,19 +358,25 @@ class GAN(keras.Model):
         return self.generator
 
     def build(self, input_shape=None):
+        generator_input = (None, self.latent_dim)
+        noise_spec = keras.KerasTensor((1, self.latent_dim))
+        if self.conditional:
+            generator_input = [generator_input, (None,)]
+            noise_spec = [noise_spec, keras.KerasTensor((1,), dtype="int32")]
         if not self.generator.built:
-            self.generator.build((None, self.latent_dim))
+            self.generator.build(generator_input)
         if self.generator_ema is not None and not self.generator_ema.built:
-            self.generator_ema.build((None, self.latent_dim))
+            self.generator_ema.build(generator_input)
             self.generator_ema.set_weights(self.generator.get_weights())
         if not self.discriminator.built:
-            output = self.generator.compute_output_spec(
-                keras.KerasTensor((1, self.latent_dim))
+            output = self.generator.compute_output_spec(noise_spec)
+            shape = output.shape
+            self.discriminator.build(
+                [shape, (None,)] if self.conditional else shape
             )
-            self.discriminator.build(output.shape)
         self.built = True
 
-    def generate(self, num_samples, seed=None, batch_size=256):
+    def generate(self, num_samples, seed=None, batch_size=256, labels=None):
         """Draws `num_samples` samples from `sample_generator` (inference
         mode): the averaged generator when there is one.
 
@@ -332,17 +386,44 @@ class GAN(keras.Model):
                 the model's seed generator.
             batch_size: Samples generated per forward pass. Defaults to
                 `256`.
+            labels: Conditional GANs only: the class of each sample, an int
+                or integers `[num_samples]` in `[0, num_classes)`. Defaults
+                to `None`: the classes in turn, `i % num_classes` for
+                sample `i`.
 
         Returns:
             A NumPy array of `num_samples` samples, in the generator's
             output units.
         """
         check_positive_int("num_samples", num_samples)
+        labels = self._labels_to_generate(num_samples, labels)
         seed = self.seed_generator if seed is None else seed
         z = keras.random.normal((num_samples, self.latent_dim), seed=seed)
+        inputs = z if labels is None else [z, labels]
         return ops.convert_to_numpy(
-            self.predict(z, batch_size=batch_size, verbose=0)
+            self.predict(inputs, batch_size=batch_size, verbose=0)
         )
+
+    def _labels_to_generate(self, num_samples, labels):
+        if not self.conditional:
+            if labels is not None:
+                raise ValueError(
+                    "An unconditional GAN (num_classes=None) takes no "
+                    "`labels`. Received labels."
+                )
+            return None
+        if labels is None:
+            return np.arange(num_samples, dtype=np.int32) % self.num_classes
+        labels = np.asarray(ops.convert_to_numpy(labels))
+        if labels.ndim == 0:
+            labels = np.full((num_samples,), labels)
+        if labels.shape != (num_samples,):
+            raise ValueError(
+                "Expected `labels` of shape (num_samples,) = "
+                f"({num_samples},). Received labels of shape {labels.shape}."
+            )
+        real_batches.check_label_values(labels, self.num_classes)
+        return labels.astype(np.int32)
 
     @property
     def generator_steps(self):
@@ -384,20 +465,32 @@ class GAN(keras.Model):
             raise RuntimeError(
                 "You must call `compile()` before calling `fit()` on a GAN."
             )
-        if y is not None:
-            raise ValueError(
-                "A GAN trains on real samples alone: expected `y=None`. "
-                f"Received y of type {type(y).__name__}"
+        if self.conditional:
+            dataset = real_batches.as_labelled_dataset(
+                x,
+                y,
+                self.num_classes,
+                batch_size,
+                kwargs.get("shuffle", True),
+                self.seed,
             )
-        dataset = real_batches.as_dataset(
-            x, batch_size, kwargs.get("shuffle", True), self.seed
-        )
-        self._check_sample_shape(dataset.element_spec.shape[1:])
+            self._check_sample_shape(dataset.element_spec[0].shape[1:])
+        else:
+            if y is not None:
+                raise ValueError(
+                    "A GAN trains on real samples alone: expected `y=None` "
+                    "(labels are for class-conditional GANs, built with "
+                    f"`num_classes`). Received y of type {type(y).__name__}"
+                )
+            dataset = real_batches.as_dataset(
+                x, batch_size, kwargs.get("shuffle", True), self.seed
+            )
+            self._check_sample_shape(dataset.element_spec.shape[1:])
         replicas = self.distribute_strategy.num_replicas_in_sync
         dataset = real_batches.group_real_batches(
             dataset, self.discriminator_steps, drop_remainder=replicas > 1
         )
-        global_batch_size = dataset.element_spec.shape[0]
+        global_batch_size = tf.nest.flatten(dataset.element_spec)[0].shape[0]
         if replicas > 1 and global_batch_size % replicas:
             # Equal shards, so that the replicas' means average to the
             # global batch's mean and their noise slices do not overlap.
@@ -426,25 +519,42 @@ class GAN(keras.Model):
             return super().fit(dataset, **kwargs)
 
     def train_step(self, data):
-        real = data  # [batch, k, ...]: batch-major, see real_batches
+        # [batch, k, ...]: batch-major, see real_batches; a conditional
+        # GAN's element is (samples [batch, k, ...], labels [batch, k]).
+        real, labels = data if self.conditional else (data, None)
         # Every op of the step depends on the data. Otherwise, when a
         # dataset of unknown length runs out, graph execution would still
         # run the ops that do not read it (noise, optimizer step counters).
-        with tf.control_dependencies([real]):
+        with tf.control_dependencies(tf.nest.flatten(data)):
+            if labels is not None:
+                labels = self._guarded(labels)
             batch_size = ops.shape(real)[0]
             for step in range(self.discriminator_steps):
-                self._discriminator_update(real[:, step])
-            self._generator_update(batch_size)
+                self._discriminator_update(
+                    real[:, step], _at_step(labels, step)
+                )
+            # The generator update's labels: the last real batch's.
+            self._generator_update(
+                batch_size, _at_step(labels, self.discriminator_steps - 1)
+            )
         return distribute.step_logs(self.metrics, self.distribute_strategy)
 
     def test_step(self, data):
-        real = ops.cast(real_batches.real_part(data), "float32")
-        generated = self.generator(self._noise(ops.shape(real)[0]))
+        labels = None
+        if self.conditional:
+            real, labels = real_batches.labelled_part(data)
+            labels = self._guarded(labels)
+        else:
+            real = real_batches.real_part(data)
+        real = ops.cast(real, "float32")
+        generated = self._generate(
+            self.generator, self._noise(ops.shape(real)[0]), labels, False
+        )
         d_loss, penalty_values, real_out, fake_out = self._discriminator_loss(
-            real, generated, training=False
+            real, generated, labels, training=False
         )
         (g_loss,) = distribute.mean_over_replicas(
-            [self.adversarial_loss.generator_loss(fake_out)]
+            [self._generator_objective(fake_out, labels)]
         )
         self.g_loss_tracker.update_state(g_loss)
         self._track_discriminator(d_loss, penalty_values, real_out, fake_out)
@@ -459,16 +569,65 @@ class GAN(keras.Model):
             seed=self.seed_generator,
         )
 
-    def _discriminator_loss(self, real, generated, training):
-        real_out = ops.cast(
-            self.discriminator(real, training=training), "float32"
-        )
+    def _generator_objective(self, fake_out, labels):
+        if getattr(self.adversarial_loss, "uses_labels", False):
+            return self.adversarial_loss.generator_loss(fake_out, labels)
+        return self.adversarial_loss.generator_loss(fake_out)
+
+    def _generate(self, generator, z, labels, training):
+        inputs = z if labels is None else [z, labels]
+        return generator(inputs, training=training)
+
+    def _discriminator_at(self, labels):
+        """The discriminator as a function of samples alone: itself, or,
+        for a conditional GAN, itself at `labels` (what penalties get)."""
+        if labels is None:
+            return self.discriminator
+        return conditioning.AtLabels(self.discriminator, labels)
+
+    def _guarded(self, labels):
+        # Integer labels in [0, num_classes): asserted where assertions
+        # run, and clipped so that no out-of-range index ever reaches an
+        # embedding lookup (on GPUs tf.gather returns zeros for it, and
+        # XLA drops assertions). The data's labels are checked before the
+        # step (real_batches), so the clip never changes a valid label.
+        if not keras.backend.standardize_dtype(labels.dtype).startswith(
+            ("int", "uint")
+        ):
+            raise TypeError(
+                "Expected integer class labels. Received labels of dtype "
+                f"{labels.dtype}."
+            )
+        labels = real_batches.checked_labels(labels, self.num_classes)
+        return ops.clip(labels, 0, self.num_classes - 1)
+
+    def _split_conditional_inputs(self, inputs):
+        if not (isinstance(inputs, (list, tuple)) and len(inputs) == 2):
+            raise ValueError(
+                "A conditional GAN (num_classes="
+                f"{self.num_classes}) is called on `[z, labels]`. Received "
+                f"inputs of type {type(inputs).__name__}."
+            )
+        return inputs
+
+    def _discriminator_loss(self, real, generated, labels, training):
+        discriminator = self._discriminator_at(labels)
+        real_out = ops.cast(discriminator(real, training=training), "float32")
         fake_out = ops.cast(
-            self.discriminator(generated, training=training), "float32"
+            discriminator(generated, training=training), "float32"
         )
-        d_loss = self.adversarial_loss.discriminator_loss(real_out, fake_out)
+        loss = self.adversarial_loss
+        if getattr(loss, "uses_labels", False):
+            # An auxiliary classifier: the penalties see the adversarial
+            # output alone.
+            d_loss = loss.discriminator_loss(real_out, fake_out, labels)
+            discriminator = conditioning.AtLabels(
+                self.discriminator, labels, loss.adversarial_outputs
+            )
+        else:
+            d_loss = loss.discriminator_loss(real_out, fake_out)
         penalty_values = [
-            p(self.discriminator, real, generated, self.seed_generator)
+            p(discriminator, real, generated, self.seed_generator)
             for p in self.penalties
         ]
         total = d_loss + sum(penalty_values)
@@ -476,16 +635,17 @@ class GAN(keras.Model):
             total += ops.sum(self.discriminator.losses)
         return total, penalty_values, real_out, fake_out
 
-    def _discriminator_update(self, real):
+    def _discriminator_update(self, real, labels=None):
         # The generator's forward pass stays outside the tape: no gradient
-        # can reach the generator from this update.
-        generated = self.generator(
-            self._noise(ops.shape(real)[0]), training=True
+        # can reach the generator from this update. A conditional GAN
+        # generates at the real batch's labels.
+        generated = self._generate(
+            self.generator, self._noise(ops.shape(real)[0]), labels, True
         )
         variables = self.discriminator.trainable_variables
         with tf.GradientTape() as tape:
             d_loss, penalty_values, real_out, fake_out = (
-                self._discriminator_loss(real, generated, training=True)
+                self._discriminator_loss(real, generated, labels, True)
             )
             # Optimizers sum gradients over replicas: divide the replica's
             # mean by the replica count to get the global batch's mean.
@@ -496,14 +656,17 @@ class GAN(keras.Model):
         self.d_optimizer.apply_gradients(zip(gradients, variables))
         self._track_discriminator(d_loss, penalty_values, real_out, fake_out)
 
-    def _generator_update(self, batch_size):
+    def _generator_update(self, batch_size, labels=None):
         variables = self.generator.trainable_variables
         with tf.GradientTape() as tape:
-            generated = self.generator(self._noise(batch_size), training=True)
-            fake_out = ops.cast(
-                self.discriminator(generated, training=True), "float32"
+            generated = self._generate(
+                self.generator, self._noise(batch_size), labels, True
             )
-            g_loss = self.adversarial_loss.generator_loss(fake_out)
+            fake_out = ops.cast(
+                self._discriminator_at(labels)(generated, training=True),
+                "float32",
+            )
+            g_loss = self._generator_objective(fake_out, labels)
             if self.generator.losses:
                 g_loss += ops.sum(self.generator.losses)
             scaled = self.g_optimizer.scale_loss(
@@ -556,9 +719,24 @@ class GAN(keras.Model):
 def sample_generator_of(model):
     """The generator to sample from of a GAN-like model: its
     `sample_generator` (a `GAN`'s average when it keeps one), else its
-    `generator`."""
+    `generator`. For a conditional GAN, a model of the noise alone that
+    generates row `i` at label `i % num_classes` (class-balanced)."""
     generator = getattr(model, "sample_generator", None)
-    return model.generator if generator is None else generator
+    generator = model.generator if generator is None else generator
+    num_classes = getattr(model, "num_classes", None)
+    if num_classes is None:
+        return generator
+    # A conditional GAN: a model of the noise alone, row i at label
+    # i % num_classes, made once per generator (so tf.function traces
+    # stay valid across calls).
+    cached = getattr(model, "_classes_in_turn", None)
+    if cached is None or cached[0] is not generator:
+        cached = (
+            generator,
+            conditioning.classes_in_turn(generator, num_classes),
+        )
+        object.__setattr__(model, "_classes_in_turn", cached)
+    return cached[1]
 
 
 def _with_average_callback(callbacks, decay):
@@ -575,11 +753,50 @@ def _with_average_callback(callbacks, decay):
     return callbacks
 
 
+def _at_step(labels, step):
+    return None if labels is None else labels[:, step]
+
+
+def _input_count(model):
+    """How many inputs a functional or sequential model takes; `None` for
+    a subclassed model, whose inputs are known only to its `call`."""
+    try:
+        return len(model.inputs)
+    except (AttributeError, ValueError, TypeError):
+        return None
+
+
+def _check_conditioning(generator, discriminator, num_classes):
+    expected = 1 if num_classes is None else 2
+    for name, model, conditional_inputs in (
+        ("generator", generator, "[z, labels]"),
+        ("discriminator", discriminator, "[samples, labels]"),
+    ):
+        count = _input_count(model)
+        if count is None or count == expected:
+            continue
+        if num_classes is None:
+            raise ValueError(
+                f"The {name} takes {count} inputs, as a conditional player "
+                f"does ({conditional_inputs}), but the GAN is "
+                "unconditional. Expected a GAN built with `num_classes` "
+                "for conditional players. Received: num_classes=None"
+            )
+        raise ValueError(
+            f"A conditional GAN (num_classes={num_classes}) expects a "
+            f"{name} taking {conditional_inputs}. Received a {name} with "
+            f"{count} input(s)."
+        )
+
+
 def _sample_shape(model):
     try:
-        return tuple(model.input_shape[1:])
+        shape = model.input_shape
     except (AttributeError, ValueError):
         return None
+    if isinstance(shape, list):  # a conditional player: [samples, labels]
+        shape = shape[0]
+    return tuple(shape[1:])
 
 
 def _latent_dim_of(generator):

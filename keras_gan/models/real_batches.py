@@ -84,8 +84,13 @@ def group_real_batches(dataset, discriminator_steps, drop_remainder=False):
     to the size of its first batch, dropping the short remainder, since all
     k batches of a step must have one size.
 
+    A labelled dataset, of `(samples, labels)` batches, gives
+    `(samples [batch, k, ...], labels [batch, k])` elements: each real
+    batch keeps its own labels.
+
     Args:
-        dataset: A `tf.data.Dataset` of batches.
+        dataset: A `tf.data.Dataset` of batches, or of `(samples, labels)`
+            batches.
         discriminator_steps: k, the number of batches per training step.
         drop_remainder: Whether to drop a short last batch for k = 1 too,
             giving every step the same, static batch size (as splitting
@@ -95,6 +100,10 @@ def group_real_batches(dataset, discriminator_steps, drop_remainder=False):
         A `tf.data.Dataset` of stacked batches.
     """
     spec = dataset.element_spec
+    labelled = isinstance(spec, tuple) and len(spec) == 2
+    if labelled:
+        spec, label_spec = spec
+        check_label_spec(label_spec)
     if not isinstance(spec, tf.TensorSpec) or spec.shape.rank is None:
         raise ValueError(
             "Expected a dataset of batched tensors of known rank. Received "
@@ -105,16 +114,182 @@ def group_real_batches(dataset, discriminator_steps, drop_remainder=False):
             "Expected batched samples of rank >= 2 ([batch, features...]). "
             f"Received element shape {spec.shape}: batch the dataset."
         )
-    dataset = dataset.map(lambda x: tf.cast(x, tf.float32))
+    if labelled:
+        dataset = dataset.map(
+            lambda x, y: (tf.cast(x, tf.float32), tf.cast(y, tf.int32))
+        )
+    else:
+        dataset = dataset.map(lambda x: tf.cast(x, tf.float32))
     if spec.shape[0] is None and (discriminator_steps > 1 or drop_remainder):
         first = next(iter(dataset.take(1)), None)
         if first is None:
             raise ValueError("Expected a non-empty dataset. Received none.")
-        dataset = dataset.rebatch(int(first.shape[0]), drop_remainder=True)
+        size = int(tf.nest.flatten(first)[0].shape[0])
+        dataset = dataset.rebatch(size, drop_remainder=True)
     if discriminator_steps == 1:
-        return dataset.map(lambda x: x[:, tf.newaxis])
-    # [k, batch, ...] -> [batch, k, ...]
-    perm = [1, 0, *range(2, spec.shape.rank + 1)]
+        return dataset.map(
+            lambda *e: (
+                tf.nest.map_structure(lambda t: t[:, tf.newaxis], e)
+                if labelled
+                else e[0][:, tf.newaxis]
+            )
+        )
+
+    def batch_major(t):  # [k, batch, ...] -> [batch, k, ...]
+        return tf.transpose(t, [1, 0, *range(2, t.shape.rank)])
+
     return dataset.batch(discriminator_steps, drop_remainder=True).map(
-        lambda x: tf.transpose(x, perm)
+        lambda *e: tuple(map(batch_major, e)) if labelled else batch_major(e[0])
     )
+
+
+# -- Labelled real data, for class-conditional GANs --
+
+
+def labelled_part(element):
+    """The `(samples, labels)` of a labelled dataset element: the first two
+    items of a tuple (as in `(images, labels)`), or the `"image"` and
+    `"label"` entries of a dict (as TFDS yields)."""
+    if isinstance(element, dict):
+        missing = sorted({"image", "label"} - set(element))
+        if missing:
+            raise ValueError(
+                "A conditional GAN expects dict elements with 'image' and "
+                f"'label' keys. Received a dict with keys {sorted(element)}"
+                f" (missing {missing})."
+            )
+        return element["image"], element["label"]
+    if isinstance(element, (tuple, list)) and len(element) >= 2:
+        return element[0], element[1]
+    raise ValueError(
+        "A conditional GAN expects labelled data: `(samples, labels)` "
+        "elements or dicts with 'image' and 'label' keys (or arrays "
+        "passed as `fit(x=samples, y=labels)`). Received elements without "
+        "labels."
+    )
+
+
+def check_label_spec(spec):
+    """Raises unless `spec` (a `tf.TensorSpec`) describes a batch of integer
+    class labels, `[batch]`."""
+    if not spec.dtype.is_integer:
+        raise TypeError(
+            "Expected integer class labels (int32 or int64). Received "
+            f"labels of dtype {spec.dtype.name}: cast them with "
+            "tf.cast(labels, 'int32') if they hold class indices."
+        )
+    if spec.shape.rank is not None and spec.shape.rank != 1:
+        raise ValueError(
+            "Expected one class label per sample, a batch of shape [batch]. "
+            f"Received labels of shape {spec.shape}."
+        )
+
+
+def check_label_values(labels, num_classes):
+    """Raises a `ValueError` unless the NumPy array `labels` holds integer
+    class labels in `[0, num_classes)`."""
+    labels = np.asarray(labels)
+    if not np.issubdtype(labels.dtype, np.integer):
+        raise TypeError(
+            "Expected integer class labels. Received labels of dtype "
+            f"{labels.dtype}."
+        )
+    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError(
+            f"Expected class labels in [0, {num_classes}) (num_classes="
+            f"{num_classes}). Received labels from {labels.min()} to "
+            f"{labels.max()}."
+        )
+
+
+def checked_labels(labels, num_classes):
+    """`labels` as int32, with an assertion that each is in
+    `[0, num_classes)`: in a `tf.data` pipeline it raises at the offending
+    batch, before any step trains on it."""
+    labels = tf.cast(labels, tf.int32)
+    with tf.control_dependencies(
+        [
+            tf.debugging.assert_non_negative(
+                labels, message="Expected class labels >= 0."
+            ),
+            tf.debugging.assert_less(
+                labels,
+                tf.constant(num_classes, tf.int32),
+                message=f"Expected class labels < num_classes={num_classes}.",
+            ),
+        ]
+    ):
+        return tf.identity(labels)
+
+
+def as_labelled_dataset(
+    x, y, num_classes, batch_size=None, shuffle=True, seed=None
+):
+    """Returns a batched `tf.data.Dataset` of `(samples, labels)`, the
+    labels checked against `num_classes`.
+
+    Args:
+        x: A `tf.data.Dataset` of batches (`(samples, labels)` tuples or
+            dicts with `"image"` and `"label"`), or an array of samples.
+        y: The labels of array `x`, integers `[num_samples]`. Must be
+            `None` for a dataset, which carries its labels.
+        num_classes: Labels must lie in `[0, num_classes)`.
+        batch_size: Batch size for array inputs. Defaults to `32` for
+            arrays.
+        shuffle: Whether to reshuffle array inputs every epoch. Defaults to
+            `True`.
+        seed: Shuffle seed for array inputs. Defaults to `None`.
+
+    Returns:
+        A `tf.data.Dataset` of `(float samples, int32 labels)` batches.
+        Array labels are checked here; a dataset's labels are checked
+        batch by batch as it is read, so an out-of-range label raises
+        before any update trains on it.
+    """
+    if isinstance(x, tf.data.Dataset):
+        if y is not None:
+            raise ValueError(
+                "Argument `y` must not be given when `x` is a "
+                "tf.data.Dataset: its elements carry the labels, as "
+                "`(samples, labels)` or dicts with a 'label' key."
+            )
+        if batch_size is not None:
+            raise ValueError(
+                "Argument `batch_size` must not be given when `x` is a "
+                "tf.data.Dataset, which is batched already. Received: "
+                f"batch_size={batch_size}"
+            )
+        dataset = x.map(lambda *e: labelled_part(e if len(e) > 1 else e[0]))
+        check_label_spec(dataset.element_spec[1])
+        return dataset.map(
+            lambda samples, labels: (
+                samples,
+                checked_labels(labels, num_classes),
+            )
+        )
+    if y is None:
+        raise ValueError(
+            "A conditional GAN expects labels: pass them as "
+            "`fit(x=samples, y=labels)`. Received: y=None"
+        )
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    check_label_spec(tf.TensorSpec((None,) * y.ndim, tf.as_dtype(y.dtype)))
+    if len(y) != int(x.shape[0]):
+        raise ValueError(
+            "Expected one label per sample. Received "
+            f"{int(x.shape[0])} samples and {len(y)} labels."
+        )
+    check_label_values(y, num_classes)
+    batch_size = 32 if batch_size is None else batch_size
+    count = int(x.shape[0])
+    if count < batch_size:
+        raise ValueError(
+            f"Expected at least one full batch of {batch_size} samples. "
+            f"Received {count} samples."
+        )
+    ds = tf.data.Dataset.from_tensor_slices((x, y.astype(np.int32)))
+    if shuffle:
+        ds = ds.shuffle(count, seed=seed, reshuffle_each_iteration=True)
+    return ds.batch(batch_size, drop_remainder=True)

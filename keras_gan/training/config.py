@@ -155,6 +155,12 @@ class TrainConfig:
             `batch_size` is the global batch, divisible by the replicas.
         tpu_address: For `"tpu"`: the TPU's name or `grpc://` address,
             `"local"` on a TPU VM. `None`: `$TPU_NAME`.
+        conditioning: Train a class-conditional GAN on the dataset's
+            labels with this mechanism, one of
+            `keras_gan.models.conditioning_names()`: `"projection"`
+            (conditional batch normalisation in the generator, projection
+            discriminator) or `"concat"` (one-hot labels concatenated to
+            both players' inputs). `None`: unconditional.
     """
 
     dataset: str = "fashion_mnist"
@@ -203,6 +209,7 @@ class TrainConfig:
     mixed_precision: str | None = None
     strategy: str = "default"
     tpu_address: str | None = None
+    conditioning: str | None = None
 
     def __post_init__(self):
         for name in ("hidden_units", "penalties", "penalty_weights"):
@@ -487,6 +494,14 @@ def _errors(config):
         config.tpu_address is None
         or (isinstance(config.tpu_address, str) and config.strategy == "tpu"),
         "None, or an address with strategy='tpu'",
+    )
+    from keras_gan.models import conditioning_names
+
+    check(
+        "conditioning",
+        config.conditioning is None
+        or config.conditioning in conditioning_names(),
+        f"None or one of {conditioning_names()}",
     )
     if config.strategy == "multi_worker" and config.max_train_minutes:
         # Each worker has its own clock: they could stop at different steps

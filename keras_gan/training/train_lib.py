@@ -305,6 +305,7 @@ def _load_data(config, start_step):
         image_size=config.image_size,
         channels=config.channels,
         repeat=True,
+        with_labels=config.conditioning is not None,
     )
 
 
@@ -425,7 +426,11 @@ def _build_gan(config, spec, architecture, total_steps):
     with _dtype_policy(policy):
         try:
             generator, discriminator = models.build_pair(
-                architecture, spec.element_shape, config.latent_dim, **width
+                architecture,
+                spec.element_shape,
+                config.latent_dim,
+                **_conditioning_arguments(config, spec),
+                **width,
             )
         except ValueError as error:
             raise ConfigError(
@@ -439,6 +444,7 @@ def _build_gan(config, spec, architecture, total_steps):
         discriminator_steps=config.discriminator_steps,
         seed=config.seed,
         ema_decay=config.ema_decay,
+        num_classes=_conditioning_arguments(config, spec).get("num_classes"),
     )
     penalties = [losses.get_penalty(name) for name in config.penalties]
     if config.penalty_weights:
@@ -742,8 +748,40 @@ def _export(gan, config, spec, layout):
             "split": config.split,
             # The export is the weight average when there is one.
             "ema_decay": config.ema_decay,
+            "conditioning": config.conditioning,
         },
+        class_names=_class_names(config, spec),
     )
+
+
+def _conditioning_arguments(config, spec):
+    """`build_pair`'s conditioning arguments: none for an unconditional
+    run, else the dataset's class count and the mechanism."""
+    if config.conditioning is None:
+        return {}
+    if not spec.num_classes:
+        raise ConfigError(
+            f"`conditioning={config.conditioning!r}` needs a dataset with "
+            f"class labels. Received: dataset={config.dataset!r}, which "
+            "has none (an image folder needs one subfolder per class)."
+        )
+    return {
+        "num_classes": spec.num_classes,
+        "conditioning": config.conditioning,
+    }
+
+
+def _class_names(config, spec):
+    """The names of a conditional run's classes, for the export."""
+    if config.conditioning is None:
+        return None
+    if config.dataset == "fashion_mnist":
+        return list(data.fashion_mnist.CLASS_NAMES)
+    if os.path.isdir(config.dataset):
+        names = data.image_files.list_image_files(config.dataset)[2]
+        if len(names) == spec.num_classes:
+            return names
+    return None
 
 
 def _paths(layout, manager):

@@ -1,0 +1,270 @@
+"""Class-conditional players for the dcgan and mlp families.
+
+Each generator maps `[z, labels]` to samples and each discriminator maps
+`[samples, labels]` to one logit per example, with int32 labels `[batch]`.
+The mechanisms, chosen by name:
+
+- Generators: `"concat"` concatenates the one-hot label to the noise (Mirza
+  & Osindero 2014; keras.io `conditional_gan.py`); `"batch_norm"` replaces
+  every batch normalisation with a conditional one, a scale and offset per
+  class (de Vries et al. 2017), as in Miyato & Koyama (2018).
+- Discriminators: `"concat"` concatenates the one-hot label to the input
+  (tiled over the image for dcgan); `"projection"` adds the inner product
+  of a class embedding with the last features to the logit (Miyato &
+  Koyama 2018): `logit = linear(h) + <embed(y), h>`.
+
+`CONDITIONINGS` pairs them for `keras_gan.models.build_pair`: `"concat"`
+(the keras.io baseline) and `"projection"` (conditional batch
+normalisation in the generator, a projection discriminator).
+"""
+
+import keras
+from keras import layers
+
+from keras_gan.arguments import check_positive_int
+from keras_gan.layers.conditioning import (
+    ClassProjection,
+    ConditionalBatchNormalization,
+    OneHotLabels,
+)
+from keras_gan.models.dcgan import _upsampling_plan
+
+GENERATOR_CONDITIONINGS = ("batch_norm", "concat")
+DISCRIMINATOR_CONDITIONINGS = ("concat", "projection")
+# name -> (generator conditioning, discriminator conditioning)
+CONDITIONINGS = {
+    "concat": ("concat", "concat"),
+    "projection": ("batch_norm", "projection"),
+}
+
+
+def conditioning_names():
+    """The names `build_pair(..., conditioning=...)` accepts."""
+    return sorted(CONDITIONINGS)
+
+
+def _check_choice(name, value, choices):
+    if value not in choices:
+        raise ValueError(
+            f"Invalid value for argument `{name}`. Expected one of "
+            f"{sorted(choices)}. Received: {name}={value!r}"
+        )
+
+
+def _labels_input():
+    return keras.Input((), dtype="int32", name="labels")
+
+
+def _normalize(x, labels, num_classes, conditioning_name):
+    if conditioning_name == "batch_norm":
+        return ConditionalBatchNormalization(num_classes)([x, labels])
+    return layers.BatchNormalization()(x)
+
+
+def conditional_dcgan_generator(
+    num_classes,
+    latent_dim=128,
+    image_shape=(28, 28, 1),
+    base_filters=64,
+    conditioning="batch_norm",
+    name="generator",
+):
+    """Builds a class-conditional DCGAN generator, `[z, labels]` -> images
+    in [-1, 1] (the architecture of `dcgan_generator`).
+
+    Args:
+        num_classes: Number of classes.
+        latent_dim: Size of the noise vector. Defaults to `128`.
+        image_shape: Output shape `(size, size, channels)`, as for
+            `dcgan_generator`. Defaults to `(28, 28, 1)`.
+        base_filters: Filters of the last hidden layer. Defaults to `64`.
+        conditioning: `"batch_norm"` (conditional batch normalisation) or
+            `"concat"` (one-hot label concatenated to the noise). Defaults
+            to `"batch_norm"`.
+        name: Model name. Defaults to `"generator"`.
+
+    Returns:
+        A functional `keras.Model` with inputs `[z, labels]`.
+
+    Example:
+
+    ```python
+    generator = conditional_dcgan_generator(10, latent_dim=64)
+    images = generator([keras.random.normal((4, 64)), np.arange(4)])
+    ```
+    """
+    check_positive_int("num_classes", num_classes)
+    _check_choice("conditioning", conditioning, GENERATOR_CONDITIONINGS)
+    start, doublings = _upsampling_plan(image_shape)
+    filters = base_filters * 2 ** (doublings - 1)
+    z = keras.Input((latent_dim,), name="z")
+    labels = _labels_input()
+    x = z
+    if conditioning == "concat":
+        x = layers.Concatenate()([z, OneHotLabels(num_classes)(labels)])
+    x = layers.Dense(start * start * filters * 2, use_bias=False)(x)
+    x = _normalize(x, labels, num_classes, conditioning)
+    x = layers.ReLU()(x)
+    x = layers.Reshape((start, start, filters * 2))(x)
+    for _ in range(doublings - 1):
+        x = layers.Conv2DTranspose(
+            filters, 4, strides=2, padding="same", use_bias=False
+        )(x)
+        x = _normalize(x, labels, num_classes, conditioning)
+        x = layers.ReLU()(x)
+        filters //= 2
+    x = layers.Conv2DTranspose(
+        image_shape[-1], 4, strides=2, padding="same", activation="tanh"
+    )(x)
+    return keras.Model([z, labels], x, name=name)
+
+
+def conditional_dcgan_discriminator(
+    num_classes,
+    image_shape=(28, 28, 1),
+    base_filters=64,
+    conditioning="projection",
+    name="discriminator",
+    auxiliary_classifier=False,
+):
+    """Builds a class-conditional DCGAN discriminator, `[images, labels]`
+    -> one logit per image (the architecture of `dcgan_discriminator`).
+
+    Args:
+        num_classes: Number of classes.
+        image_shape: Input shape `(size, size, channels)`. Defaults to
+            `(28, 28, 1)`.
+        base_filters: Filters of the first convolution. Defaults to `64`.
+        conditioning: `"projection"` (Miyato & Koyama 2018) or `"concat"`
+            (one-hot label tiled and concatenated to the image channels).
+            Defaults to `"projection"`.
+        name: Model name. Defaults to `"discriminator"`.
+        auxiliary_classifier: Also output `num_classes` class logits, for
+            `keras_gan.losses.AuxiliaryClassifierLoss` (AC-GAN). Defaults
+            to `False`.
+
+    Returns:
+        A functional `keras.Model` with inputs `[images, labels]` and
+        output shape `[batch, 1]` (`[batch, 1 + num_classes]` with the
+        auxiliary classifier).
+    """
+    check_positive_int("num_classes", num_classes)
+    _check_choice("conditioning", conditioning, DISCRIMINATOR_CONDITIONINGS)
+    _, doublings = _upsampling_plan(image_shape)
+    images = keras.Input(tuple(image_shape), name="images")
+    labels = _labels_input()
+    x = images
+    if conditioning == "concat":
+        codes = OneHotLabels(num_classes, spatial_shape=tuple(image_shape[:2]))(
+            labels
+        )
+        x = layers.Concatenate()([images, codes])
+    filters = base_filters
+    for _ in range(doublings):
+        x = layers.Conv2D(filters, 4, strides=2, padding="same")(x)
+        x = layers.LeakyReLU(0.2)(x)
+        filters *= 2
+    h = layers.Flatten()(x)
+    return keras.Model(
+        [images, labels],
+        _logit(h, labels, num_classes, conditioning, auxiliary_classifier),
+        name=name,
+    )
+
+
+def conditional_mlp_generator(
+    num_classes,
+    latent_dim=64,
+    output_dim=2,
+    hidden_units=(256, 256, 256),
+    conditioning="concat",
+    name="generator",
+):
+    """Builds a class-conditional MLP generator, `[z, labels]` -> samples
+    (the architecture of `mlp_generator`).
+
+    Args:
+        num_classes: Number of classes.
+        latent_dim: Size of the noise vector. Defaults to `64`.
+        output_dim: Size of a sample. Defaults to `2`.
+        hidden_units: Width of each ReLU hidden layer. Defaults to
+            `(256, 256, 256)`.
+        conditioning: `"concat"` (one-hot label concatenated to the noise)
+            or `"batch_norm"` (a conditional batch normalisation before
+            each ReLU). Defaults to `"concat"`.
+        name: Model name. Defaults to `"generator"`.
+
+    Returns:
+        A functional `keras.Model` with inputs `[z, labels]`.
+    """
+    check_positive_int("num_classes", num_classes)
+    _check_choice("conditioning", conditioning, GENERATOR_CONDITIONINGS)
+    z = keras.Input((latent_dim,), name="z")
+    labels = _labels_input()
+    x = z
+    if conditioning == "concat":
+        x = layers.Concatenate()([z, OneHotLabels(num_classes)(labels)])
+    for units in hidden_units:
+        if conditioning == "batch_norm":
+            x = layers.Dense(units)(x)
+            x = ConditionalBatchNormalization(num_classes)([x, labels])
+            x = layers.ReLU()(x)
+        else:
+            x = layers.Dense(units, activation="relu")(x)
+    return keras.Model([z, labels], layers.Dense(output_dim)(x), name=name)
+
+
+def conditional_mlp_discriminator(
+    num_classes,
+    input_dim=2,
+    hidden_units=(256, 256, 256),
+    conditioning="projection",
+    name="discriminator",
+    auxiliary_classifier=False,
+):
+    """Builds a class-conditional MLP discriminator, `[samples, labels]`
+    -> one logit per sample (the architecture of `mlp_discriminator`).
+
+    Args:
+        num_classes: Number of classes.
+        input_dim: Size of a sample. Defaults to `2`.
+        hidden_units: Width of each LeakyReLU(0.2) hidden layer. Defaults
+            to `(256, 256, 256)`.
+        conditioning: `"projection"` or `"concat"` (one-hot label
+            concatenated to the sample). Defaults to `"projection"`.
+        name: Model name. Defaults to `"discriminator"`.
+        auxiliary_classifier: Also output `num_classes` class logits, for
+            `keras_gan.losses.AuxiliaryClassifierLoss` (AC-GAN). Defaults
+            to `False`.
+
+    Returns:
+        A functional `keras.Model` with inputs `[samples, labels]` and
+        output shape `[batch, 1]` (`[batch, 1 + num_classes]` with the
+        auxiliary classifier).
+    """
+    check_positive_int("num_classes", num_classes)
+    _check_choice("conditioning", conditioning, DISCRIMINATOR_CONDITIONINGS)
+    samples = keras.Input((input_dim,), name="samples")
+    labels = _labels_input()
+    x = samples
+    if conditioning == "concat":
+        x = layers.Concatenate()([samples, OneHotLabels(num_classes)(labels)])
+    for units in hidden_units:
+        x = layers.Dense(units)(x)
+        x = layers.LeakyReLU(0.2)(x)
+    return keras.Model(
+        [samples, labels],
+        _logit(x, labels, num_classes, conditioning, auxiliary_classifier),
+        name=name,
+    )
+
+
+def _logit(h, labels, num_classes, conditioning_name, auxiliary=False):
+    logit = layers.Dense(1, dtype="float32")(h)
+    if conditioning_name == "projection":
+        projection = ClassProjection(num_classes, dtype="float32")([h, labels])
+        logit = layers.Add(dtype="float32")([logit, projection])
+    if auxiliary:
+        class_logits = layers.Dense(num_classes, dtype="float32")(h)
+        logit = layers.Concatenate(dtype="float32")([logit, class_logits])
+    return logit
