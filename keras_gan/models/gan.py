@@ -9,6 +9,7 @@ from keras import ops
 from keras_gan import distribute
 from keras_gan import losses as losses_module
 from keras_gan.arguments import check_positive_int
+from keras_gan.layers import advance_power_iterations
 from keras_gan.models import real_batches
 
 
@@ -477,6 +478,9 @@ class GAN(keras.Model):
         return total, penalty_values, real_out, fake_out
 
     def _discriminator_update(self, real):
+        # Spectral norm: one power-iteration step per update, before every
+        # call of the update (real, fake, penalties) reads sigma.
+        advance_power_iterations(self.discriminator)
         # The generator's forward pass stays outside the tape: no gradient
         # can reach the generator from this update.
         generated = self.generator(
@@ -497,6 +501,7 @@ class GAN(keras.Model):
         self._track_discriminator(d_loss, penalty_values, real_out, fake_out)
 
     def _generator_update(self, batch_size):
+        advance_power_iterations(self.generator)
         variables = self.generator.trainable_variables
         with tf.GradientTape() as tape:
             generated = self.generator(self._noise(batch_size), training=True)

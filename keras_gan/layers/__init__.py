@@ -1,0 +1,13 @@
+"""Layers the players need."""
+
+from keras_gan.layers.spectral_normalization import (
+    SpectralNormalization,
+    advance_power_iterations,
+    spectral_normalization_layers,
+)
+
+__all__ = [
+    "SpectralNormalization",
+    "advance_power_iterations",
+    "spectral_normalization_layers",
+]
