@@ -21,6 +21,8 @@ from keras_gan.losses.base import AdversarialLoss
 from keras_gan.losses.penalties import (
     DiscriminatorPenalty,
     GradientPenalty,
+    LeCamPenalty,
+    OutputPenalty,
     R1Penalty,
 )
 
@@ -35,6 +37,7 @@ _LOSSES_BY_NAME = {
 _PENALTIES_BY_NAME = {
     "gradient_penalty": GradientPenalty,
     "r1": R1Penalty,
+    "lecam": LeCamPenalty,
 }
 
 
@@ -83,9 +86,11 @@ __all__ = [
     "DiscriminatorPenalty",
     "GradientPenalty",
     "HingeLoss",
+    "LeCamPenalty",
     "LeastSquaresLoss",
     "MinimaxLoss",
     "NonSaturatingLoss",
+    "OutputPenalty",
     "R1Penalty",
     "WassersteinLoss",
     "get",

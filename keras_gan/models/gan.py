@@ -221,6 +221,8 @@ class GAN(keras.Model):
             "penalty_trackers",
             [keras.metrics.Mean(name=n) for n in names],
         )
+        for penalty in self.penalties:
+            penalty.build(self)  # state, e.g. LeCam's moving averages
         super().compile(optimizer=None, **kwargs)
         if self.built:
             # Optimizer state exists from the start, so a model saved
@@ -264,14 +266,27 @@ class GAN(keras.Model):
         store[self._SEED_STATE_KEY] = ops.convert_to_numpy(
             self.seed_generator.state
         )
+        for key, variable in self._penalty_state():
+            store[key] = ops.convert_to_numpy(variable)
 
     def load_own_variables(self, store):
         if self._SEED_STATE_KEY in store:
             self.seed_generator.state.assign(store[self._SEED_STATE_KEY])
+        for key, variable in self._penalty_state():
+            if key in store:
+                variable.assign(store[key])
         for index, variable in enumerate(
             self._trainable_variables + self._non_trainable_variables
         ):
             variable.assign(store[f"{index}"])
+
+    def _penalty_state(self):
+        # Penalties' own state (LeCam's averages), keyed by penalty name.
+        return [
+            (f"{penalty.name}/{index}", variable)
+            for penalty in self.penalties
+            for index, variable in enumerate(penalty.variables)
+        ]
 
     def get_config(self):
         serialize = keras.saving.serialize_keras_object
@@ -469,7 +484,9 @@ class GAN(keras.Model):
         )
         d_loss = self.adversarial_loss.discriminator_loss(real_out, fake_out)
         penalty_values = [
-            p(self.discriminator, real, generated, self.seed_generator)
+            p(real_out, fake_out, training)
+            if isinstance(p, losses_module.OutputPenalty)
+            else p(self.discriminator, real, generated, self.seed_generator)
             for p in self.penalties
         ]
         total = d_loss + sum(penalty_values)
