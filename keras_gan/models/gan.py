@@ -6,6 +6,7 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from keras_gan import augment as augment_module
 from keras_gan import distribute
 from keras_gan import losses as losses_module
 from keras_gan.arguments import check_positive_int
@@ -72,6 +73,13 @@ class GAN(keras.Model):
             it, and `call`, `generate` and `keras_gan.export` sample from
             it. Training itself is unchanged. Defaults to `None`: no
             average.
+        augment: Differentiable augmentation of the discriminator's inputs
+            (`keras_gan.augment.DiffAugment`, `AdaptiveAugment`, or their
+            names `"diffaugment"`, `"ada"`): applied to the real and the
+            generated batch of every discriminator update (penalties see
+            the augmented batches too) and to the generated batch of the
+            generator update, never in evaluation or sampling. Logs
+            `augment_p` (and `ada_r_t` for ADA). Defaults to `None`.
         **kwargs: Passed to `keras.Model` (`name`, `dtype`...).
 
     Example:
@@ -97,6 +105,7 @@ class GAN(keras.Model):
         discriminator_steps=1,
         seed=None,
         ema_decay=None,
+        augment=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -144,6 +153,13 @@ class GAN(keras.Model):
         self.d_real_tracker = keras.metrics.Mean(name="d_real")
         self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
         self.penalty_trackers = []
+        self.augment = augment_module.get(augment)
+        # Means over the epoch like every logged key, so the metrics log's
+        # rows (means since the previous row) hold the value of each step.
+        self.augment_trackers = [
+            keras.metrics.Mean(name=name)
+            for name in getattr(self.augment, "log_names", ())
+        ]
         self.adversarial_loss = None
         self.penalties = []
         if generator.built and discriminator.built:
@@ -299,15 +315,19 @@ class GAN(keras.Model):
             "discriminator_steps": self.discriminator_steps,
             "seed": self.seed,
             "ema_decay": self.ema_decay,
+            "augment": (
+                None if self.augment is None else serialize(self.augment)
+            ),
         }
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
         config = dict(config)
-        for key in ("generator", "discriminator"):
-            config[key] = keras.saving.deserialize_keras_object(
-                config[key], custom_objects=custom_objects
-            )
+        for key in ("generator", "discriminator", "augment"):
+            if config.get(key) is not None:
+                config[key] = keras.saving.deserialize_keras_object(
+                    config[key], custom_objects=custom_objects
+                )
         return cls(**config)
 
     # -- Inference --
@@ -378,6 +398,7 @@ class GAN(keras.Model):
             self.d_real_tracker,
             self.d_fake_tracker,
             *self.penalty_trackers,
+            *self.augment_trackers,
         ]
 
     def fit(self, x=None, y=None, batch_size=None, **kwargs):
@@ -451,6 +472,11 @@ class GAN(keras.Model):
             for step in range(self.discriminator_steps):
                 self._discriminator_update(real[:, step])
             self._generator_update(batch_size)
+            if self.augment is not None:
+                for tracker, value in zip(
+                    self.augment_trackers, self.augment.log_values()
+                ):
+                    tracker.update_state(value)
         return distribute.step_logs(self.metrics, self.distribute_strategy)
 
     def test_step(self, data):
@@ -475,10 +501,19 @@ class GAN(keras.Model):
             seed=self.seed_generator,
         )
 
+    def _augmented(self, images):
+        if self.augment is None:
+            return images
+        return self.augment.augment(images, self.seed_generator)
+
     def _discriminator_loss(self, real, generated, training):
+        if training:
+            real, generated = self._augmented(real), self._augmented(generated)
         real_out = ops.cast(
             self.discriminator(real, training=training), "float32"
         )
+        if training and self.augment is not None:
+            self.augment.observe(real_out)
         fake_out = ops.cast(
             self.discriminator(generated, training=training), "float32"
         )
@@ -522,6 +557,7 @@ class GAN(keras.Model):
         variables = self.generator.trainable_variables
         with tf.GradientTape() as tape:
             generated = self.generator(self._noise(batch_size), training=True)
+            generated = self._augmented(generated)
             fake_out = ops.cast(
                 self.discriminator(generated, training=True), "float32"
             )

@@ -9,7 +9,7 @@ import dataclasses
 import math
 import os
 
-from keras_gan import distribute, losses, models
+from keras_gan import augment, distribute, losses, models
 
 AUTO = "auto"
 LOSS_THRESHOLD_MODES = ("below", "above")
@@ -155,6 +155,14 @@ class TrainConfig:
             `batch_size` is the global batch, divisible by the replicas.
         tpu_address: For `"tpu"`: the TPU's name or `grpc://` address,
             `"local"` on a TPU VM. `None`: `$TPU_NAME`.
+        augment: Augment the discriminator's inputs (images only):
+            `"diffaugment"` (`keras_gan.augment.DiffAugment`, colour,
+            translation and cutout) or `"ada"` (`AdaptiveAugment`). `None`:
+            no augmentation.
+        r1_interval: With the `"r1"` penalty: penalise every this many
+            discriminator updates, with this times the weight (lazy R1).
+        ada_target: With `augment="ada"`: the target of the overfitting
+            signal `r_t = E[sign(D(real))]`.
     """
 
     dataset: str = "fashion_mnist"
@@ -203,6 +211,9 @@ class TrainConfig:
     mixed_precision: str | None = None
     strategy: str = "default"
     tpu_address: str | None = None
+    augment: str | None = None
+    r1_interval: int = 1
+    ada_target: float = 0.6
 
     def __post_init__(self):
         for name in ("hidden_units", "penalties", "penalty_weights"):
@@ -487,6 +498,14 @@ def _errors(config):
         config.tpu_address is None
         or (isinstance(config.tpu_address, str) and config.strategy == "tpu"),
         "None, or an address with strategy='tpu'",
+    )
+    augment_names = [None, *augment.names()]
+    check("augment", config.augment in augment_names, f"one of {augment_names}")
+    positive_int("r1_interval")
+    check(
+        "ada_target",
+        _is_number(config.ada_target) and -1 <= config.ada_target <= 1,
+        "a number in [-1, 1]",
     )
     if config.strategy == "multi_worker" and config.max_train_minutes:
         # Each worker has its own clock: they could stop at different steps

@@ -66,6 +66,7 @@ import time
 import keras
 
 from keras_gan import data, distribute, export, losses, models, schedules
+from keras_gan.augment import AdaptiveAugment
 from keras_gan.callbacks.checkpoint import PeriodicCheckpoint
 from keras_gan.callbacks.divergence import TerminateOnNonFinite
 from keras_gan.callbacks.equilibrium_stopping import EquilibriumStopping
@@ -432,6 +433,12 @@ def _build_gan(config, spec, architecture, total_steps):
                 f"Cannot build a {architecture} for {config.dataset!r} "
                 f"samples of shape {spec.element_shape}: {error}"
             ) from error
+    if config.augment is not None and spec.kind != "images":
+        raise ConfigError(
+            "Invalid value for `augment`. Augmentation transforms images; "
+            f"{config.dataset!r} holds {spec.kind}. Received: augment="
+            f"{config.augment!r}"
+        )
     gan = GAN(
         generator,
         discriminator,
@@ -439,6 +446,11 @@ def _build_gan(config, spec, architecture, total_steps):
         discriminator_steps=config.discriminator_steps,
         seed=config.seed,
         ema_decay=config.ema_decay,
+        augment=(
+            AdaptiveAugment(target=config.ada_target)
+            if config.augment == "ada"
+            else config.augment
+        ),
     )
     penalties = [losses.get_penalty(name) for name in config.penalties]
     if config.penalty_weights:
@@ -446,6 +458,12 @@ def _build_gan(config, spec, architecture, total_steps):
             type(penalty)(weight=weight)
             for penalty, weight in zip(penalties, config.penalty_weights)
         ]
+    penalties = [
+        losses.R1Penalty(penalty.weight, interval=config.r1_interval)
+        if isinstance(penalty, losses.R1Penalty)
+        else penalty
+        for penalty in penalties
+    ]
     g_rate, d_rate = _learning_rates(config, total_steps)
     gan.compile(
         g_optimizer=keras.optimizers.Adam(
