@@ -1,5 +1,6 @@
 """Layers the players need."""
 
+from keras_gan.layers.self_attention import SelfAttention
 from keras_gan.layers.spectral_normalization import (
     SpectralNormalization,
     advance_power_iterations,
@@ -7,6 +8,7 @@ from keras_gan.layers.spectral_normalization import (
 )
 
 __all__ = [
+    "SelfAttention",
     "SpectralNormalization",
     "advance_power_iterations",
     "spectral_normalization_layers",

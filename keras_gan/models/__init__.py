@@ -3,10 +3,12 @@
 from keras_gan.models.dcgan import dcgan_discriminator, dcgan_generator
 from keras_gan.models.gan import GAN
 from keras_gan.models.mlp import mlp_discriminator, mlp_generator
+from keras_gan.models.resnet import resnet_discriminator, resnet_generator
 
 _ARCHITECTURES = {
     "dcgan": (dcgan_generator, dcgan_discriminator),
     "mlp": (mlp_generator, mlp_discriminator),
+    "resnet": (resnet_generator, resnet_discriminator),
 }
 
 
@@ -21,9 +23,10 @@ def build_pair(architecture, sample_shape, latent_dim, **kwargs):
     Args:
         architecture: One of `architecture_names()`.
         sample_shape: Shape of one sample: `(size, size, channels)` for
-            `"dcgan"`, `(features,)` for `"mlp"`.
+            `"dcgan"` and `"resnet"`, `(features,)` for `"mlp"`.
         latent_dim: Size of the noise vector.
-        **kwargs: Passed to both builders (`base_filters` for dcgan,
+        **kwargs: Passed to both builders (`base_filters` for dcgan and
+            resnet, `attention_resolution` for resnet,
             `hidden_units` for mlp).
 
     Returns:
@@ -60,4 +63,6 @@ __all__ = [
     "dcgan_generator",
     "mlp_discriminator",
     "mlp_generator",
+    "resnet_discriminator",
+    "resnet_generator",
 ]

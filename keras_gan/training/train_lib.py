@@ -334,7 +334,7 @@ def _architecture(config, spec):
     architecture = config.architecture
     if architecture == AUTO:
         return "dcgan" if spec.kind == "images" else "mlp"
-    rank = {"mlp": 1, "dcgan": 3}.get(architecture)
+    rank = {"mlp": 1, "dcgan": 3, "resnet": 3}.get(architecture)
     if rank is not None and len(spec.element_shape) != rank:
         raise ConfigError(
             f"Invalid value for `architecture`. Expected an architecture "
@@ -419,7 +419,7 @@ def _build_gan(config, spec, architecture, total_steps):
     keras.utils.set_random_seed(config.seed)
     width = (
         {"base_filters": config.base_filters}
-        if architecture == "dcgan"
+        if architecture in ("dcgan", "resnet")
         else {"hidden_units": config.hidden_units}
     )
     policy = config.mixed_precision and f"mixed_{config.mixed_precision}"
