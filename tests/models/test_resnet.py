@@ -142,3 +142,30 @@ def test_architecture_resnet_through_the_training_application(tmp_path):
     samples = serve(z=tf.constant(_noise(4, 8)))["samples"].numpy()
     assert samples.shape == (4, 8, 8, 1)
     assert samples.min() >= 0.0 and samples.max() <= 1.0
+
+
+@pytest.mark.parametrize("augment", ["diffaugment", "ada"])
+def test_trains_in_mixed_bfloat16(augment):
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy("mixed_bfloat16")
+    try:
+        generator, discriminator = models.build_pair(
+            "resnet", (8, 8, 1), 16, base_filters=8, attention_resolution=4
+        )
+    finally:
+        keras.config.set_dtype_policy(previous)
+    gan = keras_gan.GAN(
+        generator,
+        discriminator,
+        seed=0,
+        augment=keras_gan.augment.AdaptiveAugment(initial_p=1.0)
+        if augment == "ada"
+        else augment,
+    )
+    gan.compile(loss="hinge", penalties=["r1", "lecam"])
+    real = np.random.default_rng(1).uniform(-1, 1, (16, 8, 8, 1))
+    history = gan.fit(real.astype("float32"), batch_size=8, verbose=0)
+    assert all(np.isfinite(v[-1]) for v in history.history.values())
+    for layer in keras_gan.layers.spectral_normalization_layers(discriminator):
+        assert layer.u.dtype == "float32"
+        assert np.isfinite(layer.u.numpy()).all()
