@@ -7,7 +7,7 @@ tensorflow-datasets, SciPy or matplotlib) load on first attribute access.
 
 import importlib
 
-from keras_gan import callbacks, losses, models, schedules
+from keras_gan import callbacks, layers, losses, models, schedules
 from keras_gan.models.gan import GAN
 
 __version__ = "0.1.0"
@@ -24,6 +24,7 @@ _LAZY_SUBMODULES = (
 __all__ = [
     "GAN",
     "callbacks",
+    "layers",
     "losses",
     "models",
     "schedules",

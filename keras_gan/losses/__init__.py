@@ -25,6 +25,8 @@ from keras_gan.losses.base import AdversarialLoss
 from keras_gan.losses.penalties import (
     DiscriminatorPenalty,
     GradientPenalty,
+    LeCamPenalty,
+    OutputPenalty,
     R1Penalty,
 )
 
@@ -39,6 +41,7 @@ _LOSSES_BY_NAME = {
 _PENALTIES_BY_NAME = {
     "gradient_penalty": GradientPenalty,
     "r1": R1Penalty,
+    "lecam": LeCamPenalty,
 }
 
 
@@ -89,9 +92,11 @@ __all__ = [
     "DiscriminatorPenalty",
     "GradientPenalty",
     "HingeLoss",
+    "LeCamPenalty",
     "LeastSquaresLoss",
     "MinimaxLoss",
     "NonSaturatingLoss",
+    "OutputPenalty",
     "R1Penalty",
     "WassersteinLoss",
     "get",

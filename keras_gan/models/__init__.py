@@ -13,10 +13,12 @@ from keras_gan.models.conditional import (
 from keras_gan.models.dcgan import dcgan_discriminator, dcgan_generator
 from keras_gan.models.gan import GAN
 from keras_gan.models.mlp import mlp_discriminator, mlp_generator
+from keras_gan.models.resnet import resnet_discriminator, resnet_generator
 
 _ARCHITECTURES = {
     "dcgan": (dcgan_generator, dcgan_discriminator),
     "mlp": (mlp_generator, mlp_discriminator),
+    "resnet": (resnet_generator, resnet_discriminator),
 }
 
 
@@ -44,7 +46,7 @@ def build_pair(
     Args:
         architecture: One of `architecture_names()`.
         sample_shape: Shape of one sample: `(size, size, channels)` for
-            `"dcgan"`, `(features,)` for `"mlp"`.
+            `"dcgan"` and `"resnet"`, `(features,)` for `"mlp"`.
         latent_dim: Size of the noise vector.
         num_classes: Build class-conditional players for this many
             classes (for `GAN(..., num_classes=...)`). Defaults to `None`:
@@ -54,7 +56,8 @@ def build_pair(
             batch normalisation in the generator, a projection
             discriminator) or `"concat"` (one-hot labels concatenated to
             both players' inputs). Defaults to `"projection"`.
-        **kwargs: Passed to both builders (`base_filters` for dcgan,
+        **kwargs: Passed to both builders (`base_filters` for dcgan and
+            resnet, `attention_resolution` for resnet,
             `hidden_units` for mlp).
 
     Returns:
@@ -111,4 +114,6 @@ __all__ = [
     "dcgan_generator",
     "mlp_discriminator",
     "mlp_generator",
+    "resnet_discriminator",
+    "resnet_generator",
 ]

@@ -7,10 +7,11 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from keras_gan import augment as augment_module
 from keras_gan import distribute
 from keras_gan import losses as losses_module
 from keras_gan.arguments import check_positive_int
-from keras_gan.layers import conditioning
+from keras_gan.layers import advance_power_iterations, conditioning
 from keras_gan.models import real_batches
 
 
@@ -93,6 +94,13 @@ class GAN(keras.Model):
         num_classes: Train a class-conditional GAN on labelled data with
             this many classes (see "Class-conditional GANs" above).
             Defaults to `None`: unconditional.
+        augment: Differentiable augmentation of the discriminator's inputs
+            (`keras_gan.augment.DiffAugment`, `AdaptiveAugment`, or their
+            names `"diffaugment"`, `"ada"`): applied to the real and the
+            generated batch of every discriminator update (penalties see
+            the augmented batches too) and to the generated batch of the
+            generator update, never in evaluation or sampling. Logs
+            `augment_p` (and `ada_r_t` for ADA). Defaults to `None`.
         **kwargs: Passed to `keras.Model` (`name`, `dtype`...).
 
     Example:
@@ -119,6 +127,7 @@ class GAN(keras.Model):
         seed=None,
         ema_decay=None,
         num_classes=None,
+        augment=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -171,6 +180,13 @@ class GAN(keras.Model):
         self.d_real_tracker = keras.metrics.Mean(name="d_real")
         self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
         self.penalty_trackers = []
+        self.augment = augment_module.get(augment)
+        # Means over the epoch like every logged key, so the metrics log's
+        # rows (means since the previous row) hold the value of each step.
+        self.augment_trackers = [
+            keras.metrics.Mean(name=name)
+            for name in getattr(self.augment, "log_names", ())
+        ]
         self.adversarial_loss = None
         self.penalties = []
         if generator.built and discriminator.built:
@@ -256,6 +272,8 @@ class GAN(keras.Model):
             "penalty_trackers",
             [keras.metrics.Mean(name=n) for n in names],
         )
+        for penalty in self.penalties:
+            penalty.build(self)  # state, e.g. LeCam's moving averages
         super().compile(optimizer=None, **kwargs)
         if self.built:
             # Optimizer state exists from the start, so a model saved
@@ -299,14 +317,27 @@ class GAN(keras.Model):
         store[self._SEED_STATE_KEY] = ops.convert_to_numpy(
             self.seed_generator.state
         )
+        for key, variable in self._penalty_state():
+            store[key] = ops.convert_to_numpy(variable)
 
     def load_own_variables(self, store):
         if self._SEED_STATE_KEY in store:
             self.seed_generator.state.assign(store[self._SEED_STATE_KEY])
+        for key, variable in self._penalty_state():
+            if key in store:
+                variable.assign(store[key])
         for index, variable in enumerate(
             self._trainable_variables + self._non_trainable_variables
         ):
             variable.assign(store[f"{index}"])
+
+    def _penalty_state(self):
+        # Penalties' own state (LeCam's averages), keyed by penalty name.
+        return [
+            (f"{penalty.name}/{index}", variable)
+            for penalty in self.penalties
+            for index, variable in enumerate(penalty.variables)
+        ]
 
     def get_config(self):
         serialize = keras.saving.serialize_keras_object
@@ -320,15 +351,19 @@ class GAN(keras.Model):
             "seed": self.seed,
             "ema_decay": self.ema_decay,
             "num_classes": self.num_classes,
+            "augment": (
+                None if self.augment is None else serialize(self.augment)
+            ),
         }
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
         config = dict(config)
-        for key in ("generator", "discriminator"):
-            config[key] = keras.saving.deserialize_keras_object(
-                config[key], custom_objects=custom_objects
-            )
+        for key in ("generator", "discriminator", "augment"):
+            if config.get(key) is not None:
+                config[key] = keras.saving.deserialize_keras_object(
+                    config[key], custom_objects=custom_objects
+                )
         return cls(**config)
 
     # -- Inference --
@@ -443,6 +478,7 @@ class GAN(keras.Model):
             self.d_real_tracker,
             self.d_fake_tracker,
             *self.penalty_trackers,
+            *self.augment_trackers,
         ]
 
     def fit(self, x=None, y=None, batch_size=None, **kwargs):
@@ -537,6 +573,11 @@ class GAN(keras.Model):
             self._generator_update(
                 batch_size, _at_step(labels, self.discriminator_steps - 1)
             )
+            if self.augment is not None:
+                for tracker, value in zip(
+                    self.augment_trackers, self.augment.log_values()
+                ):
+                    tracker.update_state(value)
         return distribute.step_logs(self.metrics, self.distribute_strategy)
 
     def test_step(self, data):
@@ -610,9 +651,24 @@ class GAN(keras.Model):
             )
         return inputs
 
+    def _augmented(self, images):
+        if self.augment is None:
+            return images
+        return self.augment.augment(images, self.seed_generator)
+
+    def _adversarial(self, outputs):
+        # The adversarial column of an auxiliary-classifier discriminator's
+        # outputs; the outputs themselves otherwise.
+        select = getattr(self.adversarial_loss, "adversarial_outputs", None)
+        return outputs if select is None else select(outputs)
+
     def _discriminator_loss(self, real, generated, labels, training):
+        if training:
+            real, generated = self._augmented(real), self._augmented(generated)
         discriminator = self._discriminator_at(labels)
         real_out = ops.cast(discriminator(real, training=training), "float32")
+        if training and self.augment is not None:
+            self.augment.observe(self._adversarial(real_out))
         fake_out = ops.cast(
             discriminator(generated, training=training), "float32"
         )
@@ -627,7 +683,13 @@ class GAN(keras.Model):
         else:
             d_loss = loss.discriminator_loss(real_out, fake_out)
         penalty_values = [
-            p(discriminator, real, generated, self.seed_generator)
+            p(
+                self._adversarial(real_out),
+                self._adversarial(fake_out),
+                training,
+            )
+            if isinstance(p, losses_module.OutputPenalty)
+            else p(discriminator, real, generated, self.seed_generator)
             for p in self.penalties
         ]
         total = d_loss + sum(penalty_values)
@@ -636,6 +698,9 @@ class GAN(keras.Model):
         return total, penalty_values, real_out, fake_out
 
     def _discriminator_update(self, real, labels=None):
+        # Spectral norm: one power-iteration step per update, before every
+        # call of the update (real, fake, penalties) reads sigma.
+        advance_power_iterations(self.discriminator)
         # The generator's forward pass stays outside the tape: no gradient
         # can reach the generator from this update. A conditional GAN
         # generates at the real batch's labels.
@@ -657,11 +722,13 @@ class GAN(keras.Model):
         self._track_discriminator(d_loss, penalty_values, real_out, fake_out)
 
     def _generator_update(self, batch_size, labels=None):
+        advance_power_iterations(self.generator)
         variables = self.generator.trainable_variables
         with tf.GradientTape() as tape:
             generated = self._generate(
                 self.generator, self._noise(batch_size), labels, True
             )
+            generated = self._augmented(generated)
             fake_out = ops.cast(
                 self._discriminator_at(labels)(generated, training=True),
                 "float32",

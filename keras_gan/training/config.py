@@ -9,7 +9,7 @@ import dataclasses
 import math
 import os
 
-from keras_gan import distribute, losses, models
+from keras_gan import augment, distribute, losses, models
 
 AUTO = "auto"
 LOSS_THRESHOLD_MODES = ("below", "above")
@@ -161,6 +161,14 @@ class TrainConfig:
             (conditional batch normalisation in the generator, projection
             discriminator) or `"concat"` (one-hot labels concatenated to
             both players' inputs). `None`: unconditional.
+        augment: Augment the discriminator's inputs (images only):
+            `"diffaugment"` (`keras_gan.augment.DiffAugment`, colour,
+            translation and cutout) or `"ada"` (`AdaptiveAugment`). `None`:
+            no augmentation.
+        r1_interval: With the `"r1"` penalty: penalise every this many
+            discriminator updates, with this times the weight (lazy R1).
+        ada_target: With `augment="ada"`: the target of the overfitting
+            signal `r_t = E[sign(D(real))]`.
     """
 
     dataset: str = "fashion_mnist"
@@ -210,6 +218,9 @@ class TrainConfig:
     strategy: str = "default"
     tpu_address: str | None = None
     conditioning: str | None = None
+    augment: str | None = None
+    r1_interval: int = 1
+    ada_target: float = 0.6
 
     def __post_init__(self):
         for name in ("hidden_units", "penalties", "penalty_weights"):
@@ -502,6 +513,14 @@ def _errors(config):
         config.conditioning is None
         or config.conditioning in conditioning_names(),
         f"None or one of {conditioning_names()}",
+    )
+    augment_names = [None, *augment.names()]
+    check("augment", config.augment in augment_names, f"one of {augment_names}")
+    positive_int("r1_interval")
+    check(
+        "ada_target",
+        _is_number(config.ada_target) and -1 <= config.ada_target <= 1,
+        "a number in [-1, 1]",
     )
     if config.strategy == "multi_worker" and config.max_train_minutes:
         # Each worker has its own clock: they could stop at different steps

@@ -66,6 +66,7 @@ import time
 import keras
 
 from keras_gan import data, distribute, export, losses, models, schedules
+from keras_gan.augment import AdaptiveAugment
 from keras_gan.callbacks.checkpoint import PeriodicCheckpoint
 from keras_gan.callbacks.divergence import TerminateOnNonFinite
 from keras_gan.callbacks.equilibrium_stopping import EquilibriumStopping
@@ -334,7 +335,7 @@ def _architecture(config, spec):
     architecture = config.architecture
     if architecture == AUTO:
         return "dcgan" if spec.kind == "images" else "mlp"
-    rank = {"mlp": 1, "dcgan": 3}.get(architecture)
+    rank = {"mlp": 1, "dcgan": 3, "resnet": 3}.get(architecture)
     if rank is not None and len(spec.element_shape) != rank:
         raise ConfigError(
             f"Invalid value for `architecture`. Expected an architecture "
@@ -419,7 +420,7 @@ def _build_gan(config, spec, architecture, total_steps):
     keras.utils.set_random_seed(config.seed)
     width = (
         {"base_filters": config.base_filters}
-        if architecture == "dcgan"
+        if architecture in ("dcgan", "resnet")
         else {"hidden_units": config.hidden_units}
     )
     policy = config.mixed_precision and f"mixed_{config.mixed_precision}"
@@ -437,6 +438,12 @@ def _build_gan(config, spec, architecture, total_steps):
                 f"Cannot build a {architecture} for {config.dataset!r} "
                 f"samples of shape {spec.element_shape}: {error}"
             ) from error
+    if config.augment is not None and spec.kind != "images":
+        raise ConfigError(
+            "Invalid value for `augment`. Augmentation transforms images; "
+            f"{config.dataset!r} holds {spec.kind}. Received: augment="
+            f"{config.augment!r}"
+        )
     gan = GAN(
         generator,
         discriminator,
@@ -445,6 +452,11 @@ def _build_gan(config, spec, architecture, total_steps):
         seed=config.seed,
         ema_decay=config.ema_decay,
         num_classes=_conditioning_arguments(config, spec).get("num_classes"),
+        augment=(
+            AdaptiveAugment(target=config.ada_target)
+            if config.augment == "ada"
+            else config.augment
+        ),
     )
     penalties = [losses.get_penalty(name) for name in config.penalties]
     if config.penalty_weights:
@@ -452,6 +464,12 @@ def _build_gan(config, spec, architecture, total_steps):
             type(penalty)(weight=weight)
             for penalty, weight in zip(penalties, config.penalty_weights)
         ]
+    penalties = [
+        losses.R1Penalty(penalty.weight, interval=config.r1_interval)
+        if isinstance(penalty, losses.R1Penalty)
+        else penalty
+        for penalty in penalties
+    ]
     g_rate, d_rate = _learning_rates(config, total_steps)
     gan.compile(
         g_optimizer=keras.optimizers.Adam(

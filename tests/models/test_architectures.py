@@ -43,8 +43,10 @@ def test_mlp_pair_has_linear_output_in_data_units():
 
 
 def test_unknown_architecture_and_unfit_shapes_are_rejected():
-    with pytest.raises(ValueError, match=r"\['dcgan', 'mlp'\].*Received"):
-        models.build_pair("resnet", (32, 32, 3), 8)
+    with pytest.raises(
+        ValueError, match=r"\['dcgan', 'mlp', 'resnet'\].*Received"
+    ):
+        models.build_pair("biggan", (32, 32, 3), 8)
     with pytest.raises(ValueError, match="square"):
         models.dcgan_generator(8, (28, 32, 1))
     with pytest.raises(ValueError, match=r"s \* 2\^n"):

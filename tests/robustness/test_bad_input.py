@@ -43,7 +43,7 @@ def _fails(bin_train, capsys, *args):
     [
         (["--dataset=no_such_dataset"], "no_such_dataset"),
         (["--loss=minimaxx"], "--loss"),
-        (["--architecture=resnet"], "--architecture"),
+        (["--architecture=biggan"], "--architecture"),
         (["--strategy=cluster"], "--strategy"),
         (["--penalties=r2"], "`penalties`"),
         (["--no_such_flag=1"], "Unknown command line flag 'no_such_flag'"),

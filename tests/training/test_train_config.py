@@ -39,7 +39,7 @@ def test_defaults_are_valid_and_round_trip_through_json():
         ("d_learning_rate", float("nan"), "a positive number"),
         ("beta_1", 1.0, "a number in [0, 1)"),
         ("loss", "nonsaturating", "one of ['hinge', 'least_squares'"),
-        ("architecture", "resnet", "one of ['auto', 'dcgan', 'mlp']"),
+        ("architecture", "biggan", "one of ['auto', 'dcgan', 'mlp', 'resnet']"),
         ("penalties", ("r2",), "distinct names among ['gradient_penalty'"),
         ("discriminator_steps", 0, "a positive integer"),
         ("steps", -5, "a positive integer or None"),

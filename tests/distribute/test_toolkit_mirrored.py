@@ -1,0 +1,59 @@
+"""Spectral norm, ADA, LeCam and lazy R1 under MirroredStrategy: the same
+state on every replica, and the same training as on one device."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_ROOT = os.path.dirname(os.path.dirname(_HERE))
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def results():
+    env = dict(os.environ, PYTHONPATH=_ROOT, CUDA_VISIBLE_DEVICES="")
+    completed = subprocess.run(
+        [sys.executable, os.path.join(_HERE, "toolkit_scenario.py")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    lines = [
+        line
+        for line in completed.stdout.splitlines()
+        if line.startswith("RESULT ")
+    ]
+    assert completed.returncode == 0 and lines, completed.stderr[-4000:]
+    return json.loads(lines[-1][len("RESULT ") :])
+
+
+def test_state_is_the_same_on_every_replica(results):
+    mirrored = results["mirrored"]
+    assert mirrored["replicas"] == 2
+    for state in [*mirrored["u"], mirrored["p"], *mirrored["lecam"]]:
+        assert len(state) == 2
+        np.testing.assert_array_equal(state[0], state[1])
+
+
+def test_two_replicas_train_like_one_device(results):
+    single, mirrored = results["single"], results["mirrored"]
+    assert single["p"][0] != 0.5  # ADA moved p
+    np.testing.assert_allclose(mirrored["p"][0], single["p"][0], rtol=1e-6)
+    for a, b in zip(single["u"], mirrored["u"]):
+        np.testing.assert_allclose(b[0], a[0], rtol=1e-4, atol=1e-5)
+    for a, b in zip(single["lecam"], mirrored["lecam"]):
+        np.testing.assert_allclose(b[0], a[0], rtol=1e-4, atol=1e-5)
+    for a, b in zip(single["weights"], mirrored["weights"]):
+        np.testing.assert_allclose(b, a, rtol=1e-4, atol=1e-5)
+    for key in ("d_loss", "g_loss", "augment_p", "ada_r_t", "lecam_penalty"):
+        assert mirrored["logs"][key] == pytest.approx(
+            single["logs"][key], rel=1e-4, abs=1e-6
+        ), key
