@@ -173,6 +173,7 @@ def _seeded_run(global_seed):
     return gan.generator.get_weights()
 
 
+@pytest.mark.slow
 def test_set_random_seed_makes_an_unseeded_run_repeatable():
     first, again, other = _seeded_run(1), _seeded_run(1), _seeded_run(2)
     for a, b in zip(first, again):
@@ -235,6 +236,7 @@ def _sequential_players():
     return generator, discriminator
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["sequential", "subclassed"])
 @pytest.mark.parametrize("ema_decay", [None, 0.9])
 def test_players_of_every_kind_train_save_and_load(kind, ema_decay, tmp_path):
@@ -343,6 +345,55 @@ def test_learning_rate_scheduler_sets_both_learning_rates():
     assert len(logged) == 2
 
 
+# -- Together with the GAN's own options --
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("policy", ["float32", "mixed_float16"])
+def test_keras_callbacks_compose_with_k_ema_penalty_and_mixed_precision(
+    policy, tmp_path
+):
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(policy)
+    try:
+        gan = _gan(discriminator_steps=2, ema_decay=0.9)
+        gan.compile(
+            g_optimizer=keras.optimizers.Adam(1e-3),
+            d_optimizer=keras.optimizers.Adam(2e-3),
+            loss="hinge",
+            penalties=["gradient_penalty"],
+            steps_per_execution=2,
+        )
+        stopping = keras.callbacks.EarlyStopping("gradient_penalty", patience=9)
+        plateau = keras.callbacks.ReduceLROnPlateau(
+            "g_loss", factor=0.5, patience=1, min_delta=1e9
+        )
+        history = gan.fit(
+            _ring(),
+            epochs=3,
+            steps_per_epoch=4,
+            callbacks=[
+                stopping,
+                plateau,
+                keras.callbacks.TerminateOnNaN(),
+                keras.callbacks.ModelCheckpoint(
+                    tmp_path / "best.keras",
+                    monitor="d_loss",
+                    save_best_only=True,
+                ),
+            ],
+            verbose=0,
+        ).history
+    finally:
+        keras.config.set_dtype_policy(previous)
+    assert gan.generator_steps == 12
+    assert stopping.best == pytest.approx(min(history["gradient_penalty"]))
+    assert float(gan.g_optimizer.learning_rate) == pytest.approx(2.5e-4)
+    assert float(gan.d_optimizer.learning_rate) == pytest.approx(5e-4)
+    loaded = keras.models.load_model(tmp_path / "best.keras")
+    assert loaded.generator_ema is not None
+
+
 # -- steps_per_execution --
 
 
@@ -368,6 +419,7 @@ def test_train_config_refuses_steps_it_would_miscount(tmp_path):
 # -- Callbacks that already worked keep working --
 
 
+@pytest.mark.slow
 def test_backup_and_restore_resumes_at_the_interrupted_epoch(tmp_path):
     class Interrupt(keras.callbacks.Callback):
         def on_epoch_end(self, epoch, logs=None):
