@@ -31,11 +31,16 @@ setuptools.setup(
         "scipy>=1.11",
         "pillow>=10.0",
         "matplotlib>=3.8",
+        # keras_gan.data.digits loads the 8x8 digits from it.
+        "scikit-learn>=1.3",
     ],
     extras_require={
         "cpu": ["tensorflow-cpu>=2.16"],
         "gpu": ["tensorflow[and-cuda]>=2.16"],
-        "test": ["pytest>=8", "ruff>=0.6", "hypothesis>=6.100"],
+        # bin/benchmark's memory figures.
+        "benchmark": ["psutil>=5.9"],
+        # The tests cover benchmarks/ too.
+        "test": ["pytest>=8", "ruff>=0.6", "hypothesis>=6.100", "psutil>=5.9"],
     },
     scripts=[
         f"bin/{name}"

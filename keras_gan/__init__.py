@@ -7,6 +7,20 @@ tensorflow-datasets, SciPy or matplotlib) load on first attribute access.
 
 import importlib
 
+try:
+    import tensorflow  # noqa: F401
+except ModuleNotFoundError as error:
+    if error.name != "tensorflow":
+        raise
+    # Not a dependency of the package: the CPU and GPU wheels differ.
+    raise ImportError(
+        "keras_gan needs TensorFlow, which is not installed in this Python "
+        "environment. Install `tensorflow-cpu` (CPU only) or "
+        "`tensorflow[and-cuda]` (NVIDIA GPUs), e.g. `pip install "
+        'tensorflow-cpu`, or `pip install "keras_gan[cpu]"` / '
+        '`pip install "keras_gan[gpu]"`.'
+    ) from None
+
 from keras_gan import callbacks, layers, losses, models, schedules
 from keras_gan.models.gan import GAN
 

@@ -24,6 +24,8 @@ def test_lazy_submodules_resolve():
     assert keras_gan.plots.tile_images is not None
     assert keras_gan.GAN is keras_gan.models.GAN
     assert keras_gan.training.train is keras_gan.training.train_lib.train
+    # A submodule of a submodule loads on import, as in any package (run
+    # alone, nothing else has imported it).
     from keras_gan.metrics import scoring
 
     assert scoring.score is not None

@@ -2,7 +2,8 @@
 
 import numpy as np
 from keras import callbacks
-from keras.src.utils import io_utils
+
+from keras_gan.callbacks import messages
 
 
 class EquilibriumStopping(callbacks.Callback):
@@ -163,7 +164,7 @@ class EquilibriumStopping(callbacks.Callback):
         if value is None:
             if not self._monitor_warned:
                 self._monitor_warned = True
-                io_utils.print_msg(
+                messages.print_msg(
                     f"EquilibriumStopping: metric `{self.monitor}` is not "
                     f"logged. Available metrics are: {','.join(logs)}"
                 )
@@ -200,7 +201,7 @@ class EquilibriumStopping(callbacks.Callback):
             if self.restore_best_weights and self.best_weights is not None:
                 self.model.set_weights(self.best_weights)
             if self.verbose:
-                io_utils.print_msg(
+                messages.print_msg(
                     f"EquilibriumStopping: d_real={d_real:.4f} and "
                     f"d_fake={d_fake:.4f} within {self.tolerance} of "
                     f"{self._target} for {self.streak} checks; stopping at "

@@ -4,9 +4,9 @@ import time
 
 import numpy as np
 from keras import callbacks
-from keras.src.utils import io_utils
 
 from keras_gan.arguments import check_positive_int
+from keras_gan.callbacks import messages
 from keras_gan.models.gan import sample_generator_of
 
 
@@ -36,9 +36,10 @@ class Evaluation(callbacks.Callback):
     mode="min", save_best_only=True)`,
     `keras_gan.callbacks.EquilibriumStopping(monitor="frechet_distance")`.
     Keras calls callbacks in list order, so **this callback must come
-    before them in the `callbacks` list**. Keras cannot tell whether these
-    figures should rise or fall: pass `mode="min"` (distances, KL) or
-    `mode="max"` (`recall`, `coverage`, `high_quality_percent`...). On
+    before them in the `callbacks` list**. The figures declare whether
+    they should rise or fall (`directions`), so with a `keras_gan.GAN`
+    Keras's `mode="auto"` works: distances and KL are minimised, the
+    others (`recall`, `coverage`, `high_quality_percent`...) maximised. On
     epochs without an evaluation the keys are absent (not stale), so
     `EarlyStopping` and `ModelCheckpoint` skip those epochs and their
     patience counts evaluations.
@@ -70,6 +71,8 @@ class Evaluation(callbacks.Callback):
     Attributes:
         history: One dict per evaluation: `epoch`, `step`, `seconds` and
             the figures.
+        directions: Each logged figure that has a direction, with its
+            prefix, to `"up"` (higher is better) or `"down"`.
 
     Example:
 
@@ -119,6 +122,15 @@ class Evaluation(callbacks.Callback):
         self.history = []
         self._noise = None
 
+    @property
+    def directions(self):
+        from keras_gan.metrics import scoring
+
+        return {
+            self.prefix + name: "up" if higher else "down"
+            for name, higher in scoring.FIGURE_HIGHER_IS_BETTER.items()
+        }
+
     def on_train_begin(self, logs=None):
         from keras_gan.metrics import scoring
 
@@ -152,7 +164,7 @@ class Evaluation(callbacks.Callback):
                 f"{self.prefix}{key}={value:.4g}"
                 for key, value in figures.items()
             )
-            io_utils.print_msg(
+            messages.print_msg(
                 f"Evaluation at epoch {epoch + 1}: {shown} ({seconds:.1f} s)"
             )
 

@@ -15,6 +15,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gan.arguments import check_positive_int
+from keras_gan.seeding import resolve_seed
 
 RING_STD = 0.01
 GRID_STD = 0.05
@@ -78,7 +79,8 @@ def sample_mixture(name, num_samples, seed=None):
         name: `"ring"` or `"grid"`.
         num_samples: number of points to draw.
         seed: seed of the `np.random.Generator`; the same seed gives the
-            same points. Defaults to `None` (fresh entropy).
+            same points. Defaults to `None`: a seed drawn from Python's
+            `random`, which `keras.utils.set_random_seed` seeds.
 
     Returns:
         float32 array of shape `[num_samples, 2]`.
@@ -87,7 +89,7 @@ def sample_mixture(name, num_samples, seed=None):
     num_samples = check_positive_int(
         "num_samples", num_samples, allow_zero=True
     )
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(resolve_seed(seed))
     modes = rng.integers(0, len(means), size=num_samples)
     noise = rng.standard_normal((num_samples, 2))
     return (means[modes] + std * noise).astype(np.float32)
@@ -104,8 +106,9 @@ def mixture_dataset(name, batch_size, seed=None, with_labels=False):
     Args:
         name: `"ring"` or `"grid"`.
         batch_size: points per batch; the batch shape is static.
-        seed: integer seed of the stream. Defaults to `None` (a seed is
-            drawn once, when the dataset is built).
+        seed: integer seed of the stream. Defaults to `None`: a seed is
+            drawn once, when the dataset is built, from Python's `random`
+            (so `keras.utils.set_random_seed` fixes it).
         with_labels: also yield the int32 index of each point's mode, as
             `(points, modes)`. Defaults to `False`.
 
@@ -116,13 +119,7 @@ def mixture_dataset(name, batch_size, seed=None, with_labels=False):
     """
     means, std = mixture_means(name)
     batch_size = check_positive_int("batch_size", batch_size)
-    if seed is None:
-        seed = int(np.random.default_rng().integers(0, 2**31 - 1))
-    elif not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
-        raise ValueError(
-            "Invalid value for argument `seed`. Expected an integer or "
-            f"None. Received: seed={seed!r}"
-        )
+    seed = resolve_seed(seed)
     means_t = tf.constant(means)
     num_modes = len(means)
     seed_t = tf.constant(int(seed), dtype=tf.int64)

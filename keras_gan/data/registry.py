@@ -36,6 +36,7 @@ from keras_gan.data import (
     tfds_source,
 )
 from keras_gan.data.splits import split_range
+from keras_gan.seeding import resolve_seed
 
 BUILTIN_NAMES = ("ring", "grid", "fashion_mnist", "digits")
 
@@ -174,7 +175,8 @@ def load(
         shuffle: shuffle examples (and TFDS files), again on every
             iteration. Defaults to `True`.
         seed: seed for shuffling (and the mixture stream); the same seed
-            gives the same order. Defaults to `None`.
+            gives the same order. Defaults to `None`: drawn from Python's
+            `random`, so `keras.utils.set_random_seed` fixes it.
         data_dir: TFDS data directory. Defaults to `None`:
             `$TFDS_DATA_DIR`, else `~/tensorflow_datasets`.
         image_size: resize to this size: an integer (square) or
@@ -222,6 +224,7 @@ def load(
             f"False. Received: download={download!r}"
         )
     source = _source(name)
+    seed = resolve_seed(seed)
     if source == "mixture":
         return mixtures.mixture_dataset(
             name, batch_size, seed=seed, with_labels=with_labels

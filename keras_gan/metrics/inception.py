@@ -34,12 +34,6 @@ def _keras_cache_dirs():
     candidates = []
     if os.environ.get("KERAS_HOME"):
         candidates.append(os.environ["KERAS_HOME"])
-    try:
-        from keras.src.backend import config
-
-        candidates.append(config.keras_home())
-    except (ImportError, AttributeError):
-        pass
     candidates.append(os.path.join(os.path.expanduser("~"), ".keras"))
     # get_file falls back to /tmp/.keras when the home is not writable.
     candidates.append(os.path.join("/tmp", ".keras"))

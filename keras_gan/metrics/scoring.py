@@ -68,6 +68,14 @@ FEATURE_FIGURES = (
     ("coverage", True),
     ("classifier_score", True),
 )
+# Whether each logged figure is better higher (True) or lower (False), for
+# callbacks that monitor them; counts and spreads (`num_modes`, `kid_std`,
+# `classifier_score_std`) have no direction.
+FIGURE_HIGHER_IS_BETTER = {
+    **dict(MIXTURE_FIGURES),
+    "high_quality_fraction": True,
+    **dict(FEATURE_FIGURES),
+}
 DEFAULT_NUM_SAMPLES = {"points": 2500, "images": 10000}
 _FASHION_SHAPE = (28, 28, 1)
 

@@ -12,7 +12,7 @@ from keras_gan import distribute
 from keras_gan import losses as losses_module
 from keras_gan.arguments import check_positive_int
 from keras_gan.layers import advance_power_iterations, conditioning
-from keras_gan.models import real_batches
+from keras_gan.models import keras_callbacks, real_batches
 
 
 def _default_optimizer():
@@ -175,8 +175,10 @@ class GAN(keras.Model):
         self.seed_generator = keras.random.SeedGenerator(
             seed, name="seed_generator"
         )
-        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
-        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        # Lower is better: Keras's `mode="auto"` reads the direction.
+        down = keras_callbacks.DIRECTION_DOWN
+        self.d_loss_tracker = keras_callbacks.tracker("d_loss", down)
+        self.g_loss_tracker = keras_callbacks.tracker("g_loss", down)
         self.d_real_tracker = keras.metrics.Mean(name="d_real")
         self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
         self.penalty_trackers = []
@@ -270,7 +272,10 @@ class GAN(keras.Model):
         object.__setattr__(
             self,
             "penalty_trackers",
-            [keras.metrics.Mean(name=n) for n in names],
+            [
+                keras_callbacks.tracker(n, keras_callbacks.DIRECTION_DOWN)
+                for n in names
+            ],
         )
         for penalty in self.penalties:
             penalty.build(self)  # state, e.g. LeCam's moving averages
@@ -393,21 +398,22 @@ class GAN(keras.Model):
         return self.generator
 
     def build(self, input_shape=None):
-        generator_input = (None, self.latent_dim)
-        noise_spec = keras.KerasTensor((1, self.latent_dim))
+        # One forward pass creates the variables of every kind of player:
+        # `Model.build(shape)` marks a subclassed model (layers made in
+        # `__init__`, only `call`) built without creating any.
+        noise = ops.zeros((1, self.latent_dim))
         if self.conditional:
-            generator_input = [generator_input, (None,)]
-            noise_spec = [noise_spec, keras.KerasTensor((1,), dtype="int32")]
-        if not self.generator.built:
-            self.generator.build(generator_input)
-        if self.generator_ema is not None and not self.generator_ema.built:
-            self.generator_ema.build(generator_input)
+            noise = [noise, ops.zeros((1,), dtype="int32")]
+        if _needs_build(self.generator):
+            self.generator(noise, training=False)
+        if self.generator_ema is not None and _needs_build(self.generator_ema):
+            self.generator_ema(noise, training=False)
             self.generator_ema.set_weights(self.generator.get_weights())
-        if not self.discriminator.built:
-            output = self.generator.compute_output_spec(noise_spec)
-            shape = output.shape
-            self.discriminator.build(
-                [shape, (None,)] if self.conditional else shape
+        if _needs_build(self.discriminator):
+            samples = self.generator(noise, training=False)
+            self.discriminator(
+                [samples, noise[1]] if self.conditional else samples,
+                training=False,
             )
         self.built = True
 
@@ -493,13 +499,26 @@ class GAN(keras.Model):
                 `None` (32 for arrays).
             **kwargs: Passed to `keras.Model.fit` (`epochs`,
                 `steps_per_epoch`, `callbacks`, `validation_data`...).
+                `validation_split` holds out the last fraction of an array
+                `x` (before shuffling, as Keras does) as `validation_data`.
+                `steps_per_epoch` must be a multiple of the compiled
+                `steps_per_execution`: Keras would otherwise run whole
+                executions past it.
 
         Returns:
-            A `keras.callbacks.History`.
+            A `keras.callbacks.History`. When the last logged `d_loss` or
+            `g_loss` is NaN or infinite, `fit` also warns (a
+            `RuntimeWarning`): training diverged.
         """
         if not self.compiled:
             raise RuntimeError(
                 "You must call `compile()` before calling `fit()` on a GAN."
+            )
+        self._check_steps_per_epoch(kwargs.get("steps_per_epoch"))
+        validation_split = kwargs.pop("validation_split", None)
+        if validation_split and kwargs.get("validation_data") is None:
+            x, y, kwargs["validation_data"] = real_batches.split_validation(
+                x, validation_split, batch_size, y=y
             )
         if self.conditional:
             dataset = real_batches.as_labelled_dataset(
@@ -540,6 +559,9 @@ class GAN(keras.Model):
             kwargs["callbacks"] = _with_average_callback(
                 kwargs.get("callbacks"), self.ema_decay
             )
+        kwargs["callbacks"] = keras_callbacks.adapt_callbacks(
+            kwargs.get("callbacks"), self
+        )
         # Variables made here must be mirrored like the model's.
         with self.distribute_strategy.scope():
             if not self.built:
@@ -552,7 +574,19 @@ class GAN(keras.Model):
                 warnings.filterwarnings(
                     "ignore", message="Your input ran out of data"
                 )
-            return super().fit(dataset, **kwargs)
+            history = super().fit(dataset, **kwargs)
+        last = {key: values[-1] for key, values in history.history.items()}
+        diverged = keras_callbacks.non_finite_losses(last)
+        if diverged:
+            warnings.warn(
+                "Training diverged: the last logged "
+                + ", ".join(f"{key}={last[key]}" for key in diverged)
+                + ". Resume from an earlier checkpoint with lower learning "
+                "rates.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+        return history
 
     def train_step(self, data):
         # [batch, k, ...]: batch-major, see real_batches; a conditional
@@ -773,6 +807,18 @@ class GAN(keras.Model):
             if not optimizer.built:
                 optimizer.build(model.trainable_variables)
 
+    def _check_steps_per_epoch(self, steps_per_epoch):
+        per_execution = self.steps_per_execution or 1
+        if steps_per_epoch is not None and steps_per_epoch % per_execution:
+            # Keras runs whole executions: 10 steps at 4 per execution
+            # would make 12 generator updates.
+            raise ValueError(
+                "Expected `steps_per_epoch` to be a multiple of "
+                f"`steps_per_execution` ({per_execution}): an epoch runs "
+                "whole executions, so it would make more generator updates "
+                f"than asked. Received: steps_per_epoch={steps_per_epoch}"
+            )
+
     def _check_sample_shape(self, sample_shape):
         expected = _sample_shape(self.discriminator)
         if expected is not None and not _shapes_match(expected, sample_shape):
@@ -854,6 +900,10 @@ def _check_conditioning(generator, discriminator, num_classes):
             f"{name} taking {conditional_inputs}. Received a {name} with "
             f"{count} input(s)."
         )
+
+
+def _needs_build(model):
+    return not model.built or not model.variables
 
 
 def _sample_shape(model):

@@ -15,6 +15,8 @@ replicas would get whole batches, or none).
 import numpy as np
 import tensorflow as tf
 
+from keras_gan.seeding import resolve_seed
+
 
 def real_part(element):
     """The real samples in a dataset element: the element itself, the first
@@ -43,7 +45,8 @@ def as_dataset(x, batch_size=None, shuffle=True, seed=None):
             dataset, which is batched already. Defaults to `32` for arrays.
         shuffle: Whether to reshuffle array inputs every epoch. Defaults to
             `True`.
-        seed: Shuffle seed for array inputs. Defaults to `None`.
+        seed: Shuffle seed for array inputs. Defaults to `None`: drawn
+            from Python's `random` (see `keras_gan.seeding`).
 
     Returns:
         A `tf.data.Dataset` yielding float batches of real samples.
@@ -66,12 +69,56 @@ def as_dataset(x, batch_size=None, shuffle=True, seed=None):
             )
         ds = tf.data.Dataset.from_tensor_slices(x)
         if shuffle:
-            ds = ds.shuffle(count, seed=seed, reshuffle_each_iteration=True)
+            ds = ds.shuffle(
+                count, seed=resolve_seed(seed), reshuffle_each_iteration=True
+            )
         return ds.batch(batch_size, drop_remainder=True)
     raise TypeError(
         "Expected `x` to be a tf.data.Dataset, a NumPy array or a tensor of "
         f"real samples. Received: x of type {type(x).__name__}"
     )
+
+
+def split_validation(x, validation_split, batch_size=None, y=None):
+    """Holds out the last `validation_split` of an array of samples (and
+    of their labels), as `keras.Model.fit(validation_split=...)` does
+    (before any shuffling).
+
+    Args:
+        x: A NumPy array or tensor of samples.
+        validation_split: The fraction held out, in (0, 1).
+        batch_size: Batch size of the held-out batches. Defaults to `None`
+            (32).
+        y: The samples' labels, for a conditional GAN. Defaults to `None`.
+
+    Returns:
+        A tuple `(train_x, train_y, validation)`: the first samples (and
+        labels, `None` without `y`), and a batched `tf.data.Dataset` of the
+        held-out samples (of `(samples, labels)` pairs with `y`).
+    """
+    if not isinstance(x, (np.ndarray, tf.Tensor)):
+        raise ValueError(
+            "Argument `validation_split` is only supported for arrays and "
+            "tensors of samples: pass a dataset's held-out batches as "
+            f"`validation_data`. Received: x of type {type(x).__name__}"
+        )
+    if not 0.0 < validation_split < 1.0:
+        raise ValueError(
+            "Invalid value for argument `validation_split`. Expected a "
+            f"number in (0, 1). Received: validation_split={validation_split}"
+        )
+    count = int(x.shape[0])
+    split_at = int(count * (1.0 - validation_split))
+    if not 0 < split_at < count:
+        raise ValueError(
+            f"Argument `validation_split={validation_split}` leaves no "
+            f"samples on one side of the split of {count} samples."
+        )
+    held_out = x[split_at:] if y is None else (x[split_at:], y[split_at:])
+    validation = tf.data.Dataset.from_tensor_slices(held_out).batch(
+        32 if batch_size is None else batch_size
+    )
+    return x[:split_at], None if y is None else y[:split_at], validation
 
 
 def group_real_batches(dataset, discriminator_steps, drop_remainder=False):

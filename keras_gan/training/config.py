@@ -498,6 +498,23 @@ def _errors(config):
         f"one of {JIT_COMPILE_VALUES}",
     )
     positive_int("steps_per_execution")
+    per_execution = config.steps_per_execution
+    for name in ("steps_per_epoch", "steps"):
+        value = getattr(config, name)
+        if (
+            _is_int(value)
+            and _is_int(per_execution)
+            and per_execution > 1
+            and value % per_execution
+        ):
+            # Keras runs whole executions: an epoch of 10 steps at 4 per
+            # execution makes 12 generator updates.
+            errors.append(
+                f"Expected `{name}` to be a multiple of "
+                f"`steps_per_execution` ({per_execution}): training runs "
+                "whole executions, so it would make more generator updates "
+                f"than asked. Received: {name}={value}"
+            )
     names = distribute.STRATEGY_NAMES
     check("strategy", config.strategy in names, f"one of {names}")
     check(

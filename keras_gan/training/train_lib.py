@@ -349,16 +349,23 @@ def _architecture(config, spec):
 def _steps_per_epoch(config, spec):
     if config.steps_per_epoch is not None:
         return config.steps_per_epoch
+    # Whole executions only (Keras runs no partial one; see TrainConfig).
+    per_execution = config.steps_per_execution
     if spec.num_examples is None:
-        return ENDLESS_STEPS_PER_EPOCH
+        return max(
+            per_execution,
+            ENDLESS_STEPS_PER_EPOCH - ENDLESS_STEPS_PER_EPOCH % per_execution,
+        )
     per_step = config.batch_size * config.discriminator_steps
     steps = spec.num_examples // per_step
+    steps -= steps % per_execution
     if steps < 1:
         raise ConfigError(
             f"Split {config.split!r} of {config.dataset!r} has "
-            f"{spec.num_examples} examples, fewer than one step needs "
-            f"(batch_size * discriminator_steps = {per_step}). Use a "
-            "smaller batch_size or a larger split."
+            f"{spec.num_examples} examples, fewer than one execution needs "
+            f"(batch_size * discriminator_steps * steps_per_execution = "
+            f"{per_step * per_execution}). Use a smaller batch_size or "
+            "steps_per_execution, or a larger split."
         )
     return steps
 
