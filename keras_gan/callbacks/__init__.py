@@ -9,6 +9,9 @@ from keras_gan.callbacks.checkpoint import PeriodicCheckpoint
 from keras_gan.callbacks.divergence import TerminateOnNonFinite
 from keras_gan.callbacks.equilibrium_stopping import EquilibriumStopping
 from keras_gan.callbacks.evaluation import Evaluation
+from keras_gan.callbacks.fresh_discriminator_stopping import (
+    FreshDiscriminatorStopping,
+)
 from keras_gan.callbacks.generator_ema import GeneratorEMA
 from keras_gan.callbacks.loss_threshold import LossThreshold
 from keras_gan.callbacks.metrics_log import MetricsLog
@@ -20,6 +23,7 @@ from keras_gan.callbacks.training_curves import TrainingCurves
 __all__ = [
     "EquilibriumStopping",
     "Evaluation",
+    "FreshDiscriminatorStopping",
     "GeneratorEMA",
     "LossThreshold",
     "MetricsLog",

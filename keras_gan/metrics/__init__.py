@@ -4,8 +4,10 @@ Feature-based metrics (Frechet distance, KID, improved precision/recall,
 density/coverage, classifier score) take activations as NumPy arrays; the
 feature extractors (a classifier trained on the domain, or InceptionV3 where
 its weights are on disk) turn images into them. Mode metrics score 2D
-Gaussian-mixture samples. Nothing here loads or trains a model at import;
-SciPy is imported on first use.
+Gaussian-mixture samples. The fresh-discriminator test
+(`fresh_discriminator_test`) trains a new classifier on real versus
+generated samples and reports its held-out accuracy. Nothing here loads
+or trains a model at import; SciPy is imported on first use.
 """
 
 from keras_gan.metrics.classifier import (
@@ -45,9 +47,15 @@ from keras_gan.metrics.manifold import (
 )
 from keras_gan.metrics.modes import mode_metrics, nearest_modes
 from keras_gan.metrics.moments import RunningMoments
+from keras_gan.metrics.two_sample import (
+    FreshDiscriminatorResult,
+    default_discriminator,
+    fresh_discriminator_test,
+)
 
 __all__ = [
     "ClassifierFeatureExtractor",
+    "FreshDiscriminatorResult",
     "InceptionV3FeatureExtractor",
     "InceptionWeightsNotFoundError",
     "RunningMoments",
@@ -55,12 +63,14 @@ __all__ = [
     "classifier_score_from_logits",
     "classifier_score_from_probabilities",
     "default_cache_dir",
+    "default_discriminator",
     "density_coverage_from_activations",
     "evaluate_features",
     "evaluate_images",
     "fashion_mnist_classifier_paths",
     "frechet_distance_from_activations",
     "frechet_distance_from_statistics",
+    "fresh_discriminator_test",
     "inception_v3_weights_path",
     "kernel_distance_from_activations",
     "load_fashion_mnist_feature_extractor",

@@ -76,6 +76,13 @@ FIGURE_HIGHER_IS_BETTER = {
     "high_quality_fraction": True,
     **dict(FEATURE_FIGURES),
 }
+# The fresh-discriminator test's figures (`keras_gan.metrics.two_sample`):
+# `None` for "nearer 1/2 is better".
+FRESH_DISCRIMINATOR_FIGURES = (
+    ("fresh_d_accuracy", None),
+    ("fresh_d_real", None),
+    ("fresh_d_fake", None),
+)
 DEFAULT_NUM_SAMPLES = {"points": 2500, "images": 10000}
 _FASHION_SHAPE = (28, 28, 1)
 
@@ -163,6 +170,8 @@ class FeatureScorer:
         self.sample_shape = tuple(reference_images.shape[1:])
         self.num_reference = len(reference_images)
         self.reference_features = feature_extractor.features(reference_images)
+        # The fresh-discriminator test compares samples with these.
+        self.reference_images = reference_images
         accuracy = getattr(feature_extractor, "test_accuracy", None)
         extractor = type(feature_extractor).__name__
         if accuracy is not None:
@@ -202,6 +211,10 @@ class FeatureScorer:
     def floor(self, num_samples, seed=0):
         """The figures of `num_samples` real floor images drawn at random
         (without replacement) against the reference."""
+        return self.score(self.floor_samples(num_samples, seed))
+
+    def floor_samples(self, num_samples, seed=0):
+        """The `num_samples` real floor images the floor scores."""
         if self._floor_images is None:
             raise ValueError(
                 "This scorer has no floor images: pass `floor_images`."
@@ -217,7 +230,7 @@ class FeatureScorer:
             )
         rng = np.random.default_rng(seed)
         chosen = np.sort(rng.choice(len(images), num_samples, replace=False))
-        return self.score(images[chosen])
+        return images[chosen]
 
 
 def load_real_images(name, split, data_dir=None, limit=None):
@@ -326,7 +339,64 @@ def make_scorer(
 # -- Reports --
 
 
-def score(sampler, scorer, num_samples=None, seed=0, floor=True):
+def fresh_discriminator_figures(
+    scorer, samples, seed=0, floor=True, steps=1000
+):
+    """The fresh-discriminator test of samples, beside its real floor.
+
+    `keras_gan.metrics.fresh_discriminator_test` of the samples against
+    real ones (the scorer's reference images, or points drawn from the
+    mixture), and the same test between two real sets (the floor images,
+    or other points of the mixture, against the same real ones): the
+    floor's accuracy is 1/2 up to its standard error.
+
+    Args:
+        scorer: A `MixtureScorer` or `FeatureScorer`.
+        samples: Samples in data units.
+        seed: Seed of the tests and the real draws. Defaults to `0`.
+        floor: Whether to run the floor's test. Defaults to `True`.
+        steps: Training steps of each fresh discriminator. Defaults to
+            `1000`.
+
+    Returns:
+        `(model, floor)`: dicts of `fresh_d_accuracy`, `fresh_d_real`,
+        `fresh_d_fake`, `fresh_d_p_value`; `floor` is `None` when not run.
+    """
+    from keras_gan.metrics.two_sample import fresh_discriminator_test
+
+    samples = np.asarray(samples, np.float32)
+    num = len(samples)
+    if isinstance(scorer, MixtureScorer):
+        real = mixtures.sample_mixture(scorer.name, num, seed=seed + 1)
+        other = (
+            mixtures.sample_mixture(scorer.name, num, seed=seed + 2)
+            if floor
+            else None
+        )
+    else:
+        real = scorer.reference_images
+        other = (
+            scorer.floor_samples(min(num, len(real)), seed) if floor else None
+        )
+
+    def test(generated):
+        result = fresh_discriminator_test(
+            real, generated, steps=steps, seed=seed
+        )
+        return result.figures()
+
+    return test(samples), None if other is None else test(other)
+
+
+def score(
+    sampler,
+    scorer,
+    num_samples=None,
+    seed=0,
+    floor=True,
+    fresh_discriminator=False,
+    fresh_d_steps=1000,
+):
     """Scores a generator's samples beside the real floor.
 
     Args:
@@ -337,6 +407,11 @@ def score(sampler, scorer, num_samples=None, seed=0, floor=True):
         seed: Seed of the noise (and of the floor's draw). Defaults to
             `0`.
         floor: Whether to compute the real floor. Defaults to `True`.
+        fresh_discriminator: Whether to add the fresh-discriminator
+            test's figures (`fresh_discriminator_figures`) to the model's
+            and the floor's. Defaults to `False`.
+        fresh_d_steps: Training steps of each fresh discriminator.
+            Defaults to `1000`.
 
     Returns:
         A JSON-ready dict: `dataset`, `num_samples`, `seed`, `source`,
@@ -356,7 +431,7 @@ def score(sampler, scorer, num_samples=None, seed=0, floor=True):
         samples = np.asarray(sampler, np.float32)[:num_samples]
         num_samples = len(samples)
         source, metadata = "array of samples", {}
-    return {
+    report = {
         "dataset": scorer.name,
         "num_samples": num_samples,
         "seed": seed,
@@ -367,6 +442,15 @@ def score(sampler, scorer, num_samples=None, seed=0, floor=True):
         "floor": _floats(scorer.floor(num_samples, seed)) if floor else None,
         "metadata": metadata,
     }
+    if fresh_discriminator:
+        model, real = fresh_discriminator_figures(
+            scorer, samples, seed=seed, floor=floor, steps=fresh_d_steps
+        )
+        report["figures"] += [list(f) for f in FRESH_DISCRIMINATOR_FIGURES]
+        report["model"].update(_floats(model))
+        if real is not None:
+            report["floor"].update(_floats(real))
+    return report
 
 
 def _floats(figures):
@@ -405,7 +489,9 @@ def format_table(report, columns=None):
             f"{_format_value(figures.get(name)):>{cell}}"
             for _, figures in columns
         )
-        better = "higher" if higher[name] else "lower"
+        better = {True: "higher", False: "lower"}.get(
+            higher[name], "nearer 0.5"
+        )
         lines.append(f"{name:<{width}}  {values}  {better}")
     return "\n".join(lines)
 
@@ -423,12 +509,14 @@ def _format_value(value):
 __all__ = [
     "DEFAULT_NUM_SAMPLES",
     "ExportSampler",
+    "FRESH_DISCRIMINATOR_FIGURES",
     "FeatureScorer",
     "MixtureScorer",
     "ModelSampler",
     "Sampler",
     "dataset_of",
     "format_table",
+    "fresh_discriminator_figures",
     "load_real_images",
     "make_scorer",
     "score",

@@ -52,6 +52,14 @@ RESUMABLE_FIELDS = frozenset(
         # A step is the same computation on any number of replicas.
         "strategy",
         "tpu_address",
+        # The fresh-discriminator stopping rule and its figures.
+        "fresh_d_every_n_epochs",
+        "fresh_d_tolerance",
+        "fresh_d_patience",
+        "fresh_d_min_delta",
+        "fresh_d_num_samples",
+        "fresh_d_steps",
+        "fresh_d_restore_best_weights",
     }
 )
 
@@ -169,6 +177,24 @@ class TrainConfig:
             discriminator updates, with this times the weight (lazy R1).
         ada_target: With `augment="ada"`: the target of the overfitting
             signal `r_t = E[sign(D(real))]`.
+        fresh_d_every_n_epochs: Every this many epochs, train a fresh
+            discriminator on real versus generated samples and log its
+            held-out figures (`fresh_d_accuracy`, `fresh_d_real`,
+            `fresh_d_fake`, `fresh_d_p_value`;
+            `keras_gan.callbacks.FreshDiscriminatorStopping`). `None`:
+            never.
+        fresh_d_tolerance: Stop when the fresh discriminator's held-out
+            accuracy is within this of 1/2. `None`: not for this reason.
+        fresh_d_patience: Stop when that accuracy has not fallen by more
+            than `fresh_d_min_delta` for this many evaluations. `None`:
+            not for this reason.
+        fresh_d_min_delta: See `fresh_d_patience`.
+        fresh_d_num_samples: Real and generated samples per test (half of
+            each held out). `None`: 2,500 points or 10,000 images.
+        fresh_d_steps: Training steps of each fresh discriminator.
+        fresh_d_restore_best_weights: When the fresh-discriminator rule
+            stops, go back to the weights of its lowest accuracy (which
+            the checkpoint and the export then hold).
     """
 
     dataset: str = "fashion_mnist"
@@ -221,6 +247,13 @@ class TrainConfig:
     augment: str | None = None
     r1_interval: int = 1
     ada_target: float = 0.6
+    fresh_d_every_n_epochs: int | None = None
+    fresh_d_tolerance: float | None = None
+    fresh_d_patience: int | None = None
+    fresh_d_min_delta: float = 0.0
+    fresh_d_num_samples: int | None = None
+    fresh_d_steps: int = 1000
+    fresh_d_restore_best_weights: bool = True
 
     def __post_init__(self):
         for name in ("hidden_units", "penalties", "penalty_weights"):
@@ -548,4 +581,42 @@ def _errors(config):
             "`steps` or `epochs`. Received: max_train_minutes="
             f"{config.max_train_minutes!r}, strategy='multi_worker'"
         )
+    _fresh_d_errors(config, check, positive_int, errors)
     return errors
+
+
+def _fresh_d_errors(config, check, positive_int, errors):
+    positive_int("fresh_d_every_n_epochs", optional=True)
+    check(
+        "fresh_d_tolerance",
+        config.fresh_d_tolerance is None
+        or (
+            _is_number(config.fresh_d_tolerance)
+            and 0 < config.fresh_d_tolerance < 0.5
+        ),
+        "a number in (0, 0.5) or None",
+    )
+    positive_int("fresh_d_patience", optional=True)
+    check(
+        "fresh_d_min_delta",
+        _is_number(config.fresh_d_min_delta) and config.fresh_d_min_delta >= 0,
+        "a number >= 0",
+    )
+    positive_int("fresh_d_num_samples", optional=True)
+    positive_int("fresh_d_steps")
+    check(
+        "fresh_d_restore_best_weights",
+        isinstance(config.fresh_d_restore_best_weights, bool),
+        "True or False",
+    )
+    if config.fresh_d_every_n_epochs is None and (
+        config.fresh_d_tolerance is not None
+        or config.fresh_d_patience is not None
+    ):
+        errors.append(
+            "The fresh-discriminator rule runs at its evaluations. Expected "
+            "`fresh_d_every_n_epochs` with `fresh_d_tolerance` or "
+            "`fresh_d_patience`. Received: fresh_d_every_n_epochs=None, "
+            f"fresh_d_tolerance={config.fresh_d_tolerance!r}, "
+            f"fresh_d_patience={config.fresh_d_patience!r}"
+        )

@@ -71,6 +71,9 @@ from keras_gan.callbacks.checkpoint import PeriodicCheckpoint
 from keras_gan.callbacks.divergence import TerminateOnNonFinite
 from keras_gan.callbacks.equilibrium_stopping import EquilibriumStopping
 from keras_gan.callbacks.evaluation import Evaluation
+from keras_gan.callbacks.fresh_discriminator_stopping import (
+    FreshDiscriminatorStopping,
+)
 from keras_gan.callbacks.loss_threshold import LossThreshold
 from keras_gan.callbacks.metrics_log import MetricsLog
 from keras_gan.callbacks.sample_grid import SampleGrid
@@ -97,6 +100,7 @@ STOP_STEPS = "steps"  # the step or epoch budget is spent
 STOP_TIME = "time"  # max_train_minutes is spent
 STOP_EQUILIBRIUM = "equilibrium"
 STOP_LOSS_THRESHOLD = "loss_threshold"
+STOP_FRESH_DISCRIMINATOR = "fresh_discriminator"
 STOP_DIVERGED = "diverged"  # raised as TrainingDivergedError, not returned
 
 # Generator steps per epoch on the endless mixtures, unless configured.
@@ -134,7 +138,7 @@ class TrainResult:
         resumed_from: The step of the checkpoint this call resumed, or
             `None` for a fresh run.
         stop_reason: One of `STOP_STEPS`, `STOP_TIME`, `STOP_EQUILIBRIUM`,
-            `STOP_LOSS_THRESHOLD`.
+            `STOP_LOSS_THRESHOLD`, `STOP_FRESH_DISCRIMINATOR`.
         stop_message: Why training stopped, in words.
         wall_seconds: Wall time of this call.
         train_seconds: Time spent in `fit`, over all runs of the workdir.
@@ -219,6 +223,7 @@ def train(config, callbacks=None, verbose=0):
     _check_export_destination(config, layout)
     preflight.check_storage(config, layout, spec, architecture)
     scorer = _scorer(config)
+    fresh_d_real = _fresh_d_real(config, spec)
 
     manager = checkpoints.CheckpointManager(
         layout.checkpoints, keep=config.keep_checkpoints
@@ -266,6 +271,7 @@ def train(config, callbacks=None, verbose=0):
                 steps_per_epoch,
                 total_steps,
                 scorer,
+                fresh_d_real,
                 list(callbacks or []),
                 verbose,
             )
@@ -562,6 +568,8 @@ def _finished(config, state, step, total_steps, train_seconds):
         return reason
     if reason == STOP_LOSS_THRESHOLD and config.loss_threshold is not None:
         return reason
+    if reason == STOP_FRESH_DISCRIMINATOR and _fresh_d_stops(config):
+        return reason
     return None
 
 
@@ -593,6 +601,7 @@ def _fit(
     steps_per_epoch,
     total_steps,
     scorer,
+    fresh_d_real,
     extra_callbacks,
     verbose,
 ):
@@ -621,6 +630,9 @@ def _fit(
             monitor=config.loss_threshold_monitor,
             mode=config.loss_threshold_mode,
         )
+    fresh_d = _fresh_d_callback(config, spec, fresh_d_real, verbose)
+    if fresh_d is not None and _fresh_d_stops(config):
+        rules[STOP_FRESH_DISCRIMINATOR] = fresh_d
     num_samples = config.num_samples or (64 if spec.kind == "images" else 1000)
     divergence = TerminateOnNonFinite()
     evaluation = []
@@ -640,6 +652,11 @@ def _fit(
         # First: later callbacks of the batch see stop_training set.
         divergence,
         *evaluation,
+        *(
+            [fresh_d]
+            if fresh_d is not None and not _fresh_d_stops(config)
+            else []
+        ),
         *rules.values(),
         MetricsLog(layout.metrics, every_n_steps=config.log_every_n_steps),
         TrainingCurves(
@@ -721,7 +738,11 @@ def _diverged(gan, manager, divergence, error):
 
 
 def _stop_reason(gan, rules, total_steps):
-    for name in (STOP_EQUILIBRIUM, STOP_LOSS_THRESHOLD):
+    for name in (
+        STOP_EQUILIBRIUM,
+        STOP_LOSS_THRESHOLD,
+        STOP_FRESH_DISCRIMINATOR,
+    ):
         if name in rules and rules[name].stopped_step is not None:
             return name
     if total_steps is not None and gan.generator_steps >= total_steps:
@@ -744,10 +765,94 @@ def _stop_message(reason, config, total_steps):
             f"{config.equilibrium_tolerance:g} of its equilibrium output "
             f"at {config.equilibrium_patience} consecutive epoch ends"
         )
+    if reason == STOP_FRESH_DISCRIMINATOR:
+        return _fresh_d_stop_message(config)
     return (
         f"{config.loss_threshold_monitor} {config.loss_threshold_mode} "
         f"{config.loss_threshold:g}"
     )
+
+
+# -- The fresh-discriminator rule --
+
+
+def _fresh_d_stops(config):
+    return config.fresh_d_every_n_epochs is not None and (
+        config.fresh_d_tolerance is not None
+        or config.fresh_d_patience is not None
+    )
+
+
+def _fresh_d_real(config, spec):
+    """The real samples the fresh discriminator compares with: held-out
+    images (the test split where there is one), or fresh mixture points;
+    loaded before anything is written."""
+    if config.fresh_d_every_n_epochs is None:
+        return None
+    from keras_gan.data import mixtures
+    from keras_gan.metrics import scoring
+
+    num = config.fresh_d_num_samples or scoring.DEFAULT_NUM_SAMPLES[spec.kind]
+    if config.dataset in mixtures.MIXTURE_NAMES:
+        # Another seed than the training data's.
+        return mixtures.sample_mixture(
+            config.dataset, num, seed=config.seed + 1
+        )
+    try:
+        data.info(config.dataset, split="test", data_dir=config.data_dir)
+        split = "test"
+    except ValueError:
+        split = config.split
+    real = scoring.load_real_images(
+        config.dataset, split, config.data_dir, limit=num
+    )
+    if spec.kind == "images" and real.shape[1:] != tuple(spec.element_shape):
+        raise ConfigError(
+            f"Cannot test {config.dataset!r} samples with a fresh "
+            f"discriminator: its {split!r} images have shape "
+            f"{real.shape[1:]}, the generator's {spec.element_shape} "
+            f"(fresh_d_every_n_epochs={config.fresh_d_every_n_epochs})"
+        )
+    return real
+
+
+def _fresh_d_callback(config, spec, real, verbose):
+    if real is None:
+        return None
+    return FreshDiscriminatorStopping(
+        real,
+        every_n_epochs=config.fresh_d_every_n_epochs,
+        tolerance=config.fresh_d_tolerance,
+        patience=config.fresh_d_patience,
+        min_delta=config.fresh_d_min_delta,
+        num_samples=config.fresh_d_num_samples,
+        steps=config.fresh_d_steps,
+        restore_best_weights=config.fresh_d_restore_best_weights,
+        seed=config.seed,
+        value_range=spec.value_range or (-1.0, 1.0),
+        verbose=verbose,
+    )
+
+
+def _fresh_d_stop_message(config):
+    rules = []
+    if config.fresh_d_tolerance is not None:
+        rules.append(
+            f"held-out accuracy within {config.fresh_d_tolerance:g} of 1/2"
+        )
+    if config.fresh_d_patience is not None:
+        rules.append(
+            f"or no lower for {config.fresh_d_patience} evaluations"
+            if rules
+            else "held-out accuracy no lower for "
+            f"{config.fresh_d_patience} evaluations"
+        )
+    restored = (
+        "; weights of its lowest accuracy restored"
+        if config.fresh_d_restore_best_weights
+        else ""
+    )
+    return "fresh discriminator: " + " ".join(rules) + restored
 
 
 # -- Export --
@@ -845,6 +950,7 @@ __all__ = [
     "IncompatibleConfigError",
     "STOP_DIVERGED",
     "STOP_EQUILIBRIUM",
+    "STOP_FRESH_DISCRIMINATOR",
     "STOP_LOSS_THRESHOLD",
     "STOP_STEPS",
     "STOP_TIME",

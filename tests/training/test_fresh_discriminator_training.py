@@ -1,0 +1,137 @@
+"""The fresh-discriminator rule in train(config) and bin/train: its
+fields, its figures in metrics.csv, its stop, and a finished run's
+resume."""
+
+import dataclasses
+import os
+
+import pytest
+
+from keras_gan.callbacks.metrics_log import read_log
+from keras_gan.training import train_lib
+from keras_gan.training.config import (
+    RESUMABLE_FIELDS,
+    ConfigError,
+    TrainConfig,
+)
+
+_FRESH_D = {"fresh_d_num_samples": 200, "fresh_d_steps": 20}
+
+
+def _config(tmp_path, **overrides):
+    settings = dict(
+        dataset="ring",
+        hidden_units=(8,),
+        latent_dim=3,
+        batch_size=16,
+        steps=12,
+        steps_per_epoch=4,
+        log_every_n_steps=2,
+        num_samples=50,
+        workdir=os.fspath(tmp_path / "run"),
+        fresh_d_every_n_epochs=1,
+        **_FRESH_D,
+    )
+    settings.update(overrides)
+    return TrainConfig(**settings)
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("fresh_d_every_n_epochs", 0),
+        ("fresh_d_tolerance", 0.5),
+        ("fresh_d_tolerance", -0.01),
+        ("fresh_d_patience", 0),
+        ("fresh_d_min_delta", -1.0),
+        ("fresh_d_num_samples", 0),
+        ("fresh_d_steps", 0),
+        ("fresh_d_restore_best_weights", "yes"),
+    ],
+)
+def test_invalid_fields_are_named(tmp_path, field, value):
+    with pytest.raises(ConfigError, match=f"`{field}`"):
+        _config(tmp_path, **{field: value})
+
+
+def test_a_stop_rule_needs_its_evaluations(tmp_path):
+    with pytest.raises(ConfigError, match="fresh_d_every_n_epochs"):
+        _config(tmp_path, fresh_d_every_n_epochs=None, fresh_d_tolerance=0.05)
+
+
+def test_its_fields_may_change_on_resume():
+    fields = {f.name for f in dataclasses.fields(TrainConfig)}
+    fresh = {name for name in fields if name.startswith("fresh_d_")}
+    assert len(fresh) == 7
+    assert fresh <= RESUMABLE_FIELDS
+
+
+def test_figures_go_into_the_metrics_log_without_stopping(tmp_path):
+    result = train_lib.train(_config(tmp_path))
+    assert result.stop_reason == train_lib.STOP_STEPS
+    log = read_log(os.path.join(result.paths["workdir"], "metrics.csv"))
+    logged = [
+        (step, accuracy)
+        for step, accuracy in zip(log["step"], log["fresh_d_accuracy"])
+        if accuracy == accuracy  # not NaN: the epoch-end rows
+    ]
+    assert [step for step, _ in logged] == [4, 8, 12]
+    assert all(0.0 <= accuracy <= 1.0 for _, accuracy in logged)
+    assert "fresh_d_real" in log and "fresh_d_fake" in log
+
+
+def test_stops_and_a_finished_run_stays_finished(tmp_path):
+    # No accuracy falls by 0.5 from one evaluation to the next, so
+    # patience 1 stops at the second evaluation.
+    config = _config(tmp_path, fresh_d_patience=1, fresh_d_min_delta=0.5)
+    result = train_lib.train(config)
+    assert result.stop_reason == train_lib.STOP_FRESH_DISCRIMINATOR
+    assert result.steps == 8
+    assert "fresh discriminator" in result.summary()
+    again = train_lib.train(config)
+    assert again.steps_this_run == 0
+    assert again.stop_reason == train_lib.STOP_FRESH_DISCRIMINATOR
+
+
+def test_bin_train_refuses_a_rule_without_evaluations(tmp_path, run_script):
+    done = run_script(
+        "train",
+        "--dataset=ring",
+        "--steps=2",
+        f"--workdir={tmp_path / 'run'}",
+        "--fresh_d_tolerance=0.05",
+    )
+    assert done.returncode == 2
+    assert "fresh_d_every_n_epochs" in done.stderr
+
+
+def test_bin_train_flags_make_the_config(bin_train, tmp_path):
+    from absl import flags
+    from absl.testing import flagsaver
+
+    with flagsaver.flagsaver():
+        flags.FLAGS.unparse_flags()
+        flags.FLAGS(
+            [
+                "bin/train",
+                f"--workdir={tmp_path}",
+                "--steps=10",
+                "--fresh_d_every_n_epochs=2",
+                "--fresh_d_tolerance=0.05",
+                "--fresh_d_patience=3",
+                "--fresh_d_min_delta=0.01",
+                "--fresh_d_num_samples=500",
+                "--fresh_d_steps=300",
+                "--nofresh_d_restore_best_weights",
+            ]
+        )
+        config = bin_train.config_from_flags()
+    assert (
+        config.fresh_d_every_n_epochs,
+        config.fresh_d_tolerance,
+        config.fresh_d_patience,
+        config.fresh_d_min_delta,
+        config.fresh_d_num_samples,
+        config.fresh_d_steps,
+        config.fresh_d_restore_best_weights,
+    ) == (2, 0.05, 3, 0.01, 500, 300, False)
