@@ -246,6 +246,10 @@ def _parameter_counts(architecture, sample_shape, config):
         return _mlp_counts(
             sample_shape[0], config.latent_dim, config.hidden_units
         )
+    if architecture == "resnet":
+        return _resnet_counts(
+            tuple(sample_shape), config.latent_dim, config.base_filters
+        )
     return (0, 0), (0, 0)
 
 
@@ -273,6 +277,53 @@ def _dcgan_counts(image_shape, latent_dim, base_filters):
         inputs, filters = filters, filters * 2
     d_trainable += start * start * inputs + 1
     return (g_trainable + g_moving, g_trainable), (d_trainable, d_trainable)
+
+
+def _resnet_counts(image_shape, latent_dim, base_filters):
+    # Mirrors keras_gan.models.resnet (no attention block, as bin/train
+    # builds it); tests compare it with built models. Batch norm keeps two
+    # moving statistics per channel, spectral norm one vector `u` per
+    # normalised layer (its output size): both non-trainable.
+    size, channels = image_shape[0], image_shape[-1]
+    doublings = 0
+    while size % 2 == 0 and size // 2 >= 4:
+        size //= 2
+        doublings += 1
+    start = size
+
+    def conv(inputs, filters, kernel):
+        return kernel * kernel * inputs * filters + filters
+
+    filters = base_filters * 2 ** (doublings - 1)
+    units = start * start * filters * 2
+    g_trainable, g_fixed = (latent_dim + 1) * units, 0
+    inputs = filters * 2
+    for index in range(doublings):
+        filters = base_filters * 2 ** (doublings - 1 - index)
+        g_trainable += conv(inputs, filters, 1)  # the shortcut
+        g_trainable += 2 * inputs + conv(inputs, filters, 3)
+        g_trainable += 2 * filters + conv(filters, filters, 3)
+        g_fixed += 2 * inputs + 2 * filters
+        inputs = filters
+    g_trainable += 2 * inputs + conv(inputs, channels, 3)
+    g_fixed += 2 * inputs
+
+    d_trainable, d_fixed, inputs = 0, 0, channels
+    for index in range(doublings):
+        filters = base_filters * 2**index
+        # Two 3x3 convolutions and a 1x1 shortcut, each normalised.
+        d_trainable += conv(inputs, filters, 3) + conv(filters, filters, 3)
+        d_trainable += conv(inputs, filters, 1)
+        d_fixed += 3 * filters
+        inputs = filters
+    d_trainable += 2 * conv(inputs, inputs, 3)  # the last block
+    d_fixed += 2 * inputs
+    d_trainable += inputs + 1  # the output layer
+    d_fixed += 1
+    return (
+        (g_trainable + g_fixed, g_trainable),
+        (d_trainable + d_fixed, d_trainable),
+    )
 
 
 def _mlp_counts(features, latent_dim, hidden_units):

@@ -486,6 +486,9 @@ _COUNTED = [
     ("dcgan", (64, 64, 3), {"base_filters": 1}),
     ("mlp", (2,), {"hidden_units": (4, 6)}),
     ("mlp", (5,), {"hidden_units": (7,)}),
+    ("resnet", (28, 28, 1), {"base_filters": 8}),
+    ("resnet", (32, 32, 3), {"base_filters": 4}),
+    ("resnet", (8, 8, 1), {"base_filters": 2}),
 ]
 
 
