@@ -6,7 +6,11 @@ which names the process holding it (pid, host, start time, as that
 process wrote them into the file). The kernel drops the lock when its
 holder exits in any way, SIGKILL included, so a lock left by a dead run
 never blocks the rerun: there is no stale lock to clean up. The file
-itself stays (emptied on release); only the lock on it matters.
+is removed on release (a killed run leaves it, unlocked, for the next
+run to take and remove), and so is the workdir when the lock made it and
+nothing else was written into it: a run that fails before writing leaves
+nothing. A run that takes the lock checks that the file it locked is
+still the one under the name, so removing it races with no one.
 
 `flock` is advisory: it stops other keras_gan runs, not other programs.
 On NFS, Linux carries `flock` over as a POSIX lock (kernels 2.6.12 and
@@ -56,6 +60,7 @@ class WorkdirLock:
         self.workdir = os.path.abspath(os.fspath(workdir))
         self.path = os.path.join(self.workdir, LOCK_NAME)
         self._fd = None
+        self._created = False
 
     def acquire(self):
         """Takes the lock, or raises `WorkdirLockedError` at once.
@@ -67,27 +72,26 @@ class WorkdirLock:
         """
         if self._fd is not None:
             raise RuntimeError(f"The lock on {self.workdir} is held already.")
-        try:
-            os.makedirs(self.workdir, exist_ok=True)
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
-        except OSError as error:
-            raise files.WriteError(
-                f"Could not create the workdir lock {self.path}: {error}",
-                self.path,
-            ) from error
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            holder = _read_holder(fd)
+        self._created = not os.path.isdir(self.workdir)
+        while True:
+            fd = self._open()
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                holder = _read_holder(fd)
+                os.close(fd)
+                raise WorkdirLockedError(
+                    f"Workdir {self.workdir} is in use by another run: "
+                    f"{_describe(holder)}. One run trains a workdir at a "
+                    "time: wait for it to finish (or stop it), or choose "
+                    "another `workdir`.",
+                    self.workdir,
+                    holder,
+                ) from None
+            if _same_file(fd, self.path):
+                break
+            # Its holder removed it between our open and our flock.
             os.close(fd)
-            raise WorkdirLockedError(
-                f"Workdir {self.workdir} is in use by another run: "
-                f"{_describe(holder)}. One run trains a workdir at a time: "
-                "wait for it to finish (or stop it), or choose another "
-                "`workdir`.",
-                self.workdir,
-                holder,
-            ) from None
         holder = {
             "pid": os.getpid(),
             "host": socket.gethostname(),
@@ -101,19 +105,45 @@ class WorkdirLock:
         return self
 
     def release(self):
-        """Releases the lock (the kernel does it anyway at exit)."""
+        """Releases the lock (the kernel does it anyway at exit) and
+        removes its file, and the workdir if the lock made it and it is
+        otherwise empty."""
         if self._fd is None:
             return
+        # Removed while still locked: a run that opened it meanwhile sees
+        # that it is gone once it holds it, and tries again.
         with contextlib.suppress(OSError):
-            os.ftruncate(self._fd, 0)
+            os.remove(self.path)
         os.close(self._fd)  # closing drops the flock
         self._fd = None
+        if self._created:
+            with contextlib.suppress(OSError):
+                os.rmdir(self.workdir)  # only if empty
+
+    def _open(self):
+        try:
+            os.makedirs(self.workdir, exist_ok=True)
+            return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as error:
+            raise files.WriteError(
+                f"Could not create the workdir lock {self.path}: {error}",
+                self.path,
+            ) from error
 
     def __enter__(self):
         return self.acquire()
 
     def __exit__(self, *exc_info):
         self.release()
+
+
+def _same_file(fd, path):
+    try:
+        here = os.stat(path)
+    except FileNotFoundError:
+        return False
+    there = os.fstat(fd)
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
 
 
 def _read_holder(fd):

@@ -32,14 +32,23 @@ def test_a_held_workdir_refuses_a_second_holder_naming_the_first(tmp_path):
     assert info.value.holder["pid"] == os.getpid()
 
 
-def test_a_released_lock_can_be_taken_again_and_is_emptied(tmp_path):
+def test_a_released_lock_can_be_taken_again_and_leaves_nothing(tmp_path):
     held = lock.WorkdirLock(tmp_path).acquire()
     holder = json.loads((tmp_path / lock.LOCK_NAME).read_text())
     assert holder["pid"] == os.getpid()
     held.release()
-    assert (tmp_path / lock.LOCK_NAME).read_text() == ""
+    assert os.listdir(tmp_path) == []
     with lock.WorkdirLock(tmp_path):
         pass
+
+
+def test_a_workdir_the_lock_made_is_removed_if_nothing_was_written(tmp_path):
+    with lock.WorkdirLock(tmp_path / "empty"):
+        assert (tmp_path / "empty").is_dir()
+    assert not (tmp_path / "empty").exists()
+    with lock.WorkdirLock(tmp_path / "used"):
+        (tmp_path / "used" / "config.json").write_text("{}")
+    assert os.listdir(tmp_path / "used") == ["config.json"]
 
 
 def test_the_lock_of_a_killed_process_never_blocks(tmp_path):
