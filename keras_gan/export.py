@@ -193,6 +193,9 @@ def export_generator(
             dir=os.path.dirname(export_dir),
             prefix=_sibling_prefix(export_dir, _TEMP_INFIX),
         )
+        # mkdtemp's 0700 would leak through the rename: a serving process
+        # of another user could not read the SavedModel.
+        os.chmod(tmp, files.default_mode(directory=True))
         archive.write_out(tmp, verbose=False)
         files.pause_for_test("export", tmp)
         os.makedirs(os.path.join(tmp, "assets.extra"), exist_ok=True)

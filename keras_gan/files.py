@@ -2,7 +2,10 @@
 partial one.
 
 A write that fails (disk full, no permission) raises `WriteError`, naming
-the file, after removing its temporary file. A process killed while
+the file, after removing its temporary file. What is renamed into place
+gets the permissions of a file (or directory) created directly, under the
+process's umask (`tempfile` makes its files 0600 and directories 0700,
+which would otherwise leak through the rename). A process killed while
 writing leaves at most a hidden temporary file, which the next write of
 the same file removes.
 
@@ -64,6 +67,7 @@ def atomic_write(path, write, suffix=".tmp"):
         )
         os.close(fd)
         write(tmp)
+        os.chmod(tmp, default_mode())
         os.replace(tmp, path)
     except BaseException as error:
         if tmp is not None and os.path.exists(tmp):
@@ -75,6 +79,35 @@ def atomic_write(path, write, suffix=".tmp"):
                 path,
             ) from error
         raise
+
+
+def current_umask():
+    """Returns the process's umask, without changing it where the system
+    tells (Linux's `/proc/self/status`); elsewhere it is set and restored
+    at once."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
+
+
+def default_mode(directory=False):
+    """The mode `open` (0o666) or `os.mkdir` (0o777) would give a new file
+    or directory under the process's umask.
+
+    Args:
+        directory: Whether the mode is a directory's. Defaults to `False`.
+
+    Returns:
+        The permission bits, e.g. `0o644` for a file under umask 022.
+    """
+    return (0o777 if directory else 0o666) & ~current_umask()
 
 
 def _remove_leftovers(directory, name, suffix):

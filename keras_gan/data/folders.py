@@ -1,11 +1,18 @@
-"""A folder of images as a source: one label per top-level subfolder."""
+"""A folder of images as a source: one label per top-level subfolder.
+
+Files that cannot be trained on (truncated, not images, 16-bit) are
+skipped before training with a warning each (`image_check`); grayscale
+and RGB images are converted to `channels`, other sizes resized. A file
+that goes bad after that check (changed on disk mid-run) is dropped by
+the pipeline with TensorFlow's warning rather than stopping the run.
+"""
 
 import os
 
 import numpy as np
 import tensorflow as tf
 
-from keras_gan.data import image_files
+from keras_gan.data import image_check, image_files
 from keras_gan.data.splits import split_range
 
 
@@ -13,7 +20,9 @@ def dataset(name, split, channels, image_size, with_labels):
     """`(dataset, image_shape, num_examples)`: unbatched `(image, label)`
     pairs, images float32 in `[0, 1]` resized to `image_size` (default:
     the first image's size)."""
-    paths, labels, class_names = image_files.list_image_files(name)
+    paths, labels, class_names = image_check.usable_image_files(
+        name, with_labels=with_labels
+    )
     if with_labels and min(labels) < 0:
         raise ValueError(
             f"`with_labels=True` needs every image of {os.fspath(name)!r} "
@@ -42,6 +51,7 @@ def dataset(name, split, channels, image_size, with_labels):
         (paths, np.asarray(labels, dtype=np.int32))
     )
     dataset = dataset.map(decode, num_parallel_calls=tf.data.AUTOTUNE)
+    dataset = dataset.ignore_errors(log_warning=True)
     shape = (*image_size, channels)
     dataset = dataset.map(
         lambda image, label: (tf.ensure_shape(image, shape), label)

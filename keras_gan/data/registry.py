@@ -31,6 +31,7 @@ from keras_gan.data import (
     digits,
     fashion_mnist,
     folders,
+    image_check,
     image_files,
     mixtures,
     tfds_source,
@@ -118,7 +119,8 @@ def info(name, split="train", data_dir=None, image_size=None, channels=None):
         num_examples = stop - start
         num_classes = digits.NUM_CLASSES
     elif source == "folder":
-        paths, labels, class_names = image_files.list_image_files(name)
+        # Bad files are skipped (with warnings) before anything trains.
+        paths, labels, class_names = image_check.usable_image_files(name)
         start, stop = split_range(split, {"train": len(paths)})
         first = image_files.decode_image_file(paths[0], channels or 3)
         shape = tuple(first.shape)

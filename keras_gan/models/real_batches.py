@@ -35,6 +35,27 @@ def real_part(element):
     return element
 
 
+def check_finite(x):
+    """Raises `ValueError` when an array of real samples holds NaN or
+    infinite values, naming how many samples and the first one.
+
+    Arrays are checked in full before training (one pass in memory); a
+    `tf.data.Dataset` is not scanned, which would cost a pass over data
+    that may not fit in memory or may be endless.
+    """
+    values = np.asarray(x)
+    if not np.issubdtype(values.dtype, np.floating):
+        return
+    finite = np.isfinite(values.reshape(len(values), -1)).all(axis=1)
+    if not finite.all():
+        bad = np.flatnonzero(~finite)
+        raise ValueError(
+            "Invalid value for argument `x`. Expected finite real samples. "
+            f"Received {len(bad)} of {len(values)} samples holding NaN or "
+            f"infinite values, the first at index {bad[0]}."
+        )
+
+
 def as_dataset(x, batch_size=None, shuffle=True, seed=None):
     """Returns a batched `tf.data.Dataset` of real samples from `x`.
 
@@ -60,6 +81,7 @@ def as_dataset(x, batch_size=None, shuffle=True, seed=None):
             )
         return x.map(lambda *e: real_part(e if len(e) > 1 else e[0]))
     if isinstance(x, (np.ndarray, tf.Tensor)):
+        check_finite(x)
         batch_size = 32 if batch_size is None else batch_size
         count = int(x.shape[0])
         if count < batch_size:

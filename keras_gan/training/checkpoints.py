@@ -163,6 +163,8 @@ class CheckpointManager:
             with zipfile.ZipFile(tmp, "a") as archive:
                 archive.writestr(STATE_ENTRY, json.dumps(state, indent=2))
             _fsync_file(tmp)
+            # mkstemp's 0600 would leak through the rename.
+            os.chmod(tmp, files.default_mode())
             os.replace(tmp, path)
         except BaseException as error:
             if tmp is not None and os.path.exists(tmp):

@@ -4,6 +4,9 @@
 built and before any file is written. It raises
 `keras_gan.files.WriteError` when
 
+- a directory the run writes into is on a file system mounted read-only
+  (`os.statvfs`'s `ST_RDONLY`: root, whom permission bits do not stop,
+  cannot write there either), or its nearest existing parent is;
 - a directory the run writes into (the workdir and the directories in it,
   such as `checkpoints/`; the export directory's parent and the
   directories of an export there) exists but is not a directory this
@@ -135,6 +138,14 @@ def _check_directory(argument, path, value):
             f"but {existing} is not a directory.",
             existing,
         )
+    if _read_only(existing):
+        raise files.WriteError(
+            f"Cannot write the run's files: {existing} is on a read-only "
+            f"file system. Expected a directory that can be written, for "
+            f"{argument}={value}: remount it read-write or choose another "
+            f"`{argument}`.",
+            existing,
+        )
     # The parent of a directory still to be made needs no reading.
     mode = os.W_OK | os.X_OK | (os.R_OK if existing == path else 0)
     if not os.access(existing, mode):
@@ -151,6 +162,13 @@ def _check_directory(argument, path, value):
             f"`{argument}`.",
             existing,
         )
+
+
+def _read_only(path):
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs: access() decides
+        return False
 
 
 def _nearest_existing(path):

@@ -81,7 +81,13 @@ from keras_gan.callbacks.step_budget import StepBudget
 from keras_gan.callbacks.time_budget import TimeBudget
 from keras_gan.callbacks.training_curves import TrainingCurves
 from keras_gan.models.gan import GAN
-from keras_gan.training import checkpoints, preflight, workdir
+from keras_gan.training import (
+    checkpoints,
+    lock,
+    preemption,
+    preflight,
+    workdir,
+)
 from keras_gan.training.checkpoints import (
     CheckpointError,
     NonFiniteWeightsError,
@@ -93,6 +99,8 @@ from keras_gan.training.config import (
     TrainConfig,
     check_resumable,
 )
+from keras_gan.training.lock import WorkdirLockedError
+from keras_gan.training.preemption import TrainingPreempted
 from keras_gan.training.workdir import WorkdirLayout
 
 # Why training stopped.
@@ -206,7 +214,18 @@ def train(config, callbacks=None, verbose=0):
             workdir or export directory cannot be written or lacks the
             free space, before training; or when a write fails during it
             (nothing partial is kept, and a rerun resumes).
+        keras_gan.training.lock.WorkdirLockedError: when another live
+            process trains in the workdir; raised before anything is
+            written.
+        keras_gan.training.preemption.TrainingPreempted: when SIGTERM or
+            SIGINT arrived during training: the step in flight finished
+            and a checkpoint of it was written; a rerun resumes from it.
     """
+    with contextlib.ExitStack() as cleanup:
+        return _train(config, callbacks, verbose, cleanup)
+
+
+def _train(config, callbacks, verbose, cleanup):
     if not isinstance(config, TrainConfig):
         raise TypeError(
             "Expected `config` to be a TrainConfig. Received: config of "
@@ -222,6 +241,9 @@ def train(config, callbacks=None, verbose=0):
     total_steps = _total_steps(config, steps_per_epoch)
     _check_export_destination(config, layout)
     preflight.check_storage(config, layout, spec, architecture)
+    # One run per workdir; the chief alone writes there.
+    if distribute.is_chief(strategy):
+        cleanup.enter_context(lock.WorkdirLock(layout.workdir))
     scorer = _scorer(config)
     fresh_d_real = _fresh_d_real(config, spec)
 
@@ -635,6 +657,13 @@ def _fit(
         rules[STOP_FRESH_DISCRIMINATOR] = fresh_d
     num_samples = config.num_samples or (64 if spec.kind == "images" else 1000)
     divergence = TerminateOnNonFinite()
+    periodic = PeriodicCheckpoint(
+        manager,
+        every_n_epochs=config.checkpoint_every_n_epochs,
+        every_n_steps=config.checkpoint_every_n_steps,
+        state_fn=state,
+    )
+    stop = preemption.PreemptionStop(strategy=gan.distribute_strategy)
     evaluation = []
     if scorer is not None:
         # Before the stopping rules and the logs, which read its figures.
@@ -676,16 +705,14 @@ def _fit(
         *extra_callbacks,
         # Last: a checkpoint marks everything of its step as written, so a
         # run killed after it resumes with no epoch's outputs missing.
-        PeriodicCheckpoint(
-            manager,
-            every_n_epochs=config.checkpoint_every_n_epochs,
-            every_n_steps=config.checkpoint_every_n_steps,
-            state_fn=state,
-        ),
+        periodic,
+        # After it: a signal ends the run once every callback of the step
+        # in flight has run.
+        stop,
     ]
     reason = None
     try:
-        with clock:
+        with clock, stop.watch():
             for initial_epoch, epochs, steps in _segments(
                 gan.generator_steps, steps_per_epoch, total_steps
             ):
@@ -708,6 +735,8 @@ def _fit(
         # The weights went bad without a bad loss being seen first (or the
         # checkpoint of the step that diverged refused them).
         raise _diverged(gan, manager, divergence, error) from error
+    except preemption.TrainingPreempted as error:
+        raise _preempted(gan, manager, periodic, error) from None
     if divergence.stopped_step is not None:
         raise _diverged(gan, manager, divergence, None)
     return reason or STOP_STEPS
@@ -734,6 +763,21 @@ def _diverged(gan, manager, divergence, error):
         f"Training diverged: {seen}. {kept}",
         step=step,
         checkpoint=last[-1][1] if last else None,
+    )
+
+
+def _preempted(gan, manager, periodic, error):
+    # The step in flight finished and its callbacks ran; unless the
+    # periodic checkpoint has just taken this step, take it now.
+    periodic.save()
+    step = gan.generator_steps
+    path = manager.latest()
+    return preemption.TrainingPreempted(
+        f"Preempted by {error.signal_name} at step {step}: checkpoint "
+        f"{path} written; rerun the same command to resume from it.",
+        signal_name=error.signal_name,
+        step=step,
+        checkpoint=path,
     )
 
 
@@ -957,6 +1001,8 @@ __all__ = [
     "TrainConfig",
     "TrainResult",
     "TrainingDivergedError",
+    "TrainingPreempted",
+    "WorkdirLockedError",
     "WorkdirLayout",
     "train",
 ]

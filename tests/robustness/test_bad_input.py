@@ -8,6 +8,7 @@ import os
 import warnings
 
 import keras
+import numpy as np
 import pytest
 from absl import flags
 from absl.testing import flagsaver
@@ -212,3 +213,21 @@ def test_checkpoints_load_in_safe_mode_so_lambda_layers_never_run(
     # The payload is real: outside safe mode, loading runs it.
     keras.models.load_model(path, safe_mode=False)
     assert marker.exists()
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_array_data_is_refused_before_training(bad):
+    from keras_gan import models
+    from keras_gan.models.gan import GAN
+
+    generator, discriminator = models.build_pair(
+        "mlp", (2,), 3, hidden_units=(4,)
+    )
+    gan = GAN(generator, discriminator, latent_dim=3, seed=0)
+    gan.compile()
+    points = np.random.default_rng(0).normal(size=(64, 2)).astype("float32")
+    points[37, 1] = bad
+    with pytest.raises(ValueError, match="first at index 37") as info:
+        gan.fit(points, batch_size=16, epochs=1, verbose=0)
+    assert "1 of 64 samples" in str(info.value)
+    assert gan.generator_steps == 0  # not one step trained
