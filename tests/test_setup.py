@@ -11,8 +11,16 @@ import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-# Our own top-level modules, and test helpers imported by their file name.
-LOCAL = {"keras_gan", "benchmarks", "tests", "conftest", "_images"}
+# Our own top-level modules, bin/'s shared start-up, and test helpers
+# imported by their file name.
+LOCAL = {
+    "keras_gan",
+    "benchmarks",
+    "keras_gan_console",
+    "tests",
+    "conftest",
+    "_images",
+}
 # A module whose distribution has another name on some machines.
 ALTERNATIVES = {"tensorflow": {"tensorflow", "tensorflow-cpu"}}
 
