@@ -31,7 +31,7 @@ class _SignalAt(keras.callbacks.Callback):
     "options",
     [
         {"ema_decay": 0.9, "discriminator_steps": 2},
-        {"steps_per_execution": 2, "penalties": ("r1",)},
+        {"steps_per_execution": 2, "steps_per_epoch": 4, "penalties": ("r1",)},
         {"loss": "wasserstein", "penalties": ("gradient_penalty",)},
         {"checkpoint_every_n_steps": 4, "mixed_precision": "bfloat16"},
     ],
