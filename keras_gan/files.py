@@ -110,6 +110,31 @@ def default_mode(directory=False):
     return (0o777 if directory else 0o666) & ~current_umask()
 
 
+# The names `atomic_write` gives its temporaries: `.<name>.<8 chars><suffix>`.
+_TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.[A-Za-z0-9]+")
+
+
+def remove_write_leftovers(directory):
+    """Removes the temporary files that `atomic_write`s killed mid-write
+    left anywhere under `directory` (a workdir, when its one run starts):
+    a rerun may never write those paths again to sweep them itself.
+
+    Args:
+        directory: The folder to clean; a missing one is left alone.
+
+    Returns:
+        The removed paths.
+    """
+    removed = []
+    for parent, _, names in os.walk(directory):
+        for name in names:
+            if _TEMPORARY.fullmatch(name):
+                path = os.path.join(parent, name)
+                os.remove(path)
+                removed.append(path)
+    return removed
+
+
 def _remove_leftovers(directory, name, suffix):
     # The names `tempfile.mkstemp` gives this file's temporaries.
     pattern = re.compile(

@@ -65,7 +65,15 @@ import time
 
 import keras
 
-from keras_gan import data, distribute, export, losses, models, schedules
+from keras_gan import (
+    data,
+    distribute,
+    export,
+    files,
+    losses,
+    models,
+    schedules,
+)
 from keras_gan.augment import AdaptiveAugment
 from keras_gan.callbacks.checkpoint import PeriodicCheckpoint
 from keras_gan.callbacks.divergence import TerminateOnNonFinite
@@ -244,6 +252,8 @@ def _train(config, callbacks, verbose, cleanup):
     # One run per workdir; the chief alone writes there.
     if distribute.is_chief(strategy):
         cleanup.enter_context(lock.WorkdirLock(layout.workdir))
+        # Held by this run alone now: what killed writers left is garbage.
+        files.remove_write_leftovers(layout.workdir)
     scorer = _scorer(config)
     fresh_d_real = _fresh_d_real(config, spec)
 

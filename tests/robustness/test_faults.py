@@ -679,3 +679,22 @@ def test_a_disk_full_during_training_keeps_the_checkpoints_and_resumes(
     assert _leftovers(workdir) == []
     assert export.read_metadata(workdir / "export")["step"] == 20
     _serve(workdir / "export")
+
+
+def test_a_run_sweeps_the_temporaries_of_killed_writers(ring_config, tmp_path):
+    # What a SIGKILL in the middle of atomic writes leaves: temporaries of
+    # paths the resumed run may never write again.
+    samples = tmp_path / "run" / "samples"
+    samples.mkdir(parents=True)
+    stale = [
+        samples / ".samples_epoch_0003.png.npre52ca.tmp",
+        tmp_path / "run" / ".config.json.ab12cd_3.tmp",
+    ]
+    for path in stale:
+        path.write_bytes(b"partial")
+    kept = tmp_path / "run" / "notes.txt"
+    kept.write_text("the user's")
+    result = train_lib.train(ring_config(tmp_path / "run", steps=2))
+    assert result.steps == 2
+    assert not any(path.exists() for path in stale)
+    assert kept.read_text() == "the user's"
