@@ -1,41 +1,15 @@
 """Two replicas train a conditional GAN exactly like one device: each
 replica's shard keeps its labels, and the gradient penalty sees them."""
 
-import json
-import os
-import subprocess
-import sys
-
 import numpy as np
 import pytest
-
-_HERE = os.path.dirname(os.path.abspath(__file__))
-_ROOT = os.path.dirname(os.path.dirname(_HERE))
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def results():
-    env = dict(os.environ, PYTHONPATH=_ROOT, CUDA_VISIBLE_DEVICES="")
-    completed = subprocess.run(
-        [
-            sys.executable,
-            os.path.join(_HERE, "conditional_mirrored_scenario.py"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    lines = [
-        line
-        for line in completed.stdout.splitlines()
-        if line.startswith("RESULT ")
-    ]
-    assert completed.returncode == 0 and lines, completed.stderr[-4000:]
-    return json.loads(lines[-1][len("RESULT ") :])
+def results(run_scenario):
+    return run_scenario("conditional_mirrored_scenario.py", timeout=300)
 
 
 def test_two_replicas_update_the_weights_like_one_device(results):

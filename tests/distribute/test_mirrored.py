@@ -10,39 +10,17 @@ gradient summed instead of averaged over the replicas would show (Adam
 normalises the gradient's scale away).
 """
 
-import json
-import os
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
-_HERE = os.path.dirname(os.path.abspath(__file__))
-_ROOT = os.path.dirname(os.path.dirname(_HERE))
 _CASES = ("points", "images_gp", "images_r1")
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def results():
-    env = dict(os.environ, PYTHONPATH=_ROOT, CUDA_VISIBLE_DEVICES="")
-    completed = subprocess.run(
-        [sys.executable, os.path.join(_HERE, "mirrored_scenario.py")],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=480,
-        check=False,
-    )
-    lines = [
-        line
-        for line in completed.stdout.splitlines()
-        if line.startswith("RESULT ")
-    ]
-    assert completed.returncode == 0 and lines, completed.stderr[-4000:]
-    return json.loads(lines[-1][len("RESULT ") :])
+def results(run_scenario):
+    return run_scenario("mirrored_scenario.py", timeout=480)
 
 
 def test_each_replica_draws_its_own_rows_of_the_global_noise(results):
