@@ -5,7 +5,7 @@
 scikit-learn's 8x8 digits, any prepared TFDS image dataset, or a folder of
 images. Images are float32 NHWC in `[-1, 1]`; `to_unit_range` and
 `from_unit_range` convert to and from `[0, 1]`. `info(name)` describes a
-dataset without reading it.
+dataset without reading it, `class_names(name)` names its classes.
 """
 
 from keras_gan.data import fashion_mnist
@@ -25,6 +25,7 @@ from keras_gan.data.registry import (
     BUILTIN_NAMES,
     MEMORY_CACHE_LIMIT_BYTES,
     DatasetSpec,
+    class_names,
     info,
     load,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "RING_STD",
     "DatasetSpec",
     "DatasetUnavailableError",
+    "class_names",
     "fashion_mnist",
     "from_unit_range",
     "grid_means",

@@ -141,6 +141,35 @@ def info(name, split="train", data_dir=None, image_size=None, channels=None):
     )
 
 
+def class_names(name, data_dir=None):
+    """The names of a dataset's classes, in label order.
+
+    Fashion-MNIST's ("T-shirt/top", "Trouser", ...), the digits' and the
+    mixtures' ("0", "1", ...: a mixture's classes are its modes), a
+    folder's class subfolders, a TFDS dataset's `label` names.
+
+    Args:
+        name: dataset name or folder, as for `load`.
+        data_dir: TFDS data directory. Defaults to `None`:
+            `$TFDS_DATA_DIR`, else `~/tensorflow_datasets`.
+
+    Returns:
+        A list of strings, or `None` for a dataset without classes.
+    """
+    source = _source(name)
+    if source == "fashion_mnist":
+        return list(fashion_mnist.CLASS_NAMES)
+    if source == "folder":
+        return list(image_check.usable_image_files(name)[2]) or None
+    if source == "tfds":
+        builder = tfds_source.tfds_builder(name, data_dir, BUILTIN_NAMES)
+        label = builder.info.features.get("label")
+        names = getattr(label, "names", None)
+        return list(names) if names else None
+    num_classes = info(name, data_dir=data_dir).num_classes
+    return [str(label) for label in range(num_classes)]
+
+
 def load(
     name,
     split="train",

@@ -252,6 +252,13 @@ def test_folder_default_size_grayscale_and_info(image_folder):
     assert spec.num_classes == 2
 
 
+def test_class_names_in_label_order(image_folder):
+    assert data.class_names(image_folder) == ["black", "white"]
+    assert data.class_names("fashion_mnist")[7] == "Sneaker"
+    assert data.class_names("digits") == [str(d) for d in range(10)]
+    assert data.class_names("ring") == [str(m) for m in range(8)]
+
+
 def test_folder_errors(tmp_path):
     with pytest.raises(ValueError, match="no such folder"):
         data.load(os.fspath(tmp_path / "missing"))
