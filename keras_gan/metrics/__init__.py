@@ -4,7 +4,9 @@ Feature-based metrics (Frechet distance, KID, improved precision/recall,
 density/coverage, classifier score) take activations as NumPy arrays; the
 feature extractors (a classifier trained on the domain, or InceptionV3 where
 its weights are on disk) turn images into them. Mode metrics score 2D
-Gaussian-mixture samples. The fresh-discriminator test
+Gaussian-mixture samples. The per-class figures of a class-conditional
+generator (label accuracy, intra-class Frechet distance) take features,
+logits and labels. The fresh-discriminator test
 (`fresh_discriminator_test`) trains a new classifier on real versus
 generated samples and reports its held-out accuracy. Nothing here loads
 or trains a model at import; SciPy is imported on first use.
@@ -21,6 +23,13 @@ from keras_gan.metrics.classifier import (
 from keras_gan.metrics.classifier_score import (
     classifier_score_from_logits,
     classifier_score_from_probabilities,
+)
+from keras_gan.metrics.conditional import (
+    class_conditional_figures_from_activations,
+    intra_class_frechet_distance_from_activations,
+    label_accuracy_from_logits,
+    real_class_conditional_floor_from_activations,
+    score_class_conditional,
 )
 from keras_gan.metrics.evaluation import evaluate_features, evaluate_images
 from keras_gan.metrics.features import ClassifierFeatureExtractor
@@ -60,6 +69,7 @@ __all__ = [
     "InceptionWeightsNotFoundError",
     "RunningMoments",
     "build_classifier",
+    "class_conditional_figures_from_activations",
     "classifier_score_from_logits",
     "classifier_score_from_probabilities",
     "default_cache_dir",
@@ -72,7 +82,9 @@ __all__ = [
     "frechet_distance_from_statistics",
     "fresh_discriminator_test",
     "inception_v3_weights_path",
+    "intra_class_frechet_distance_from_activations",
     "kernel_distance_from_activations",
+    "label_accuracy_from_logits",
     "load_fashion_mnist_feature_extractor",
     "load_or_train_fashion_mnist_classifier",
     "manifold_metrics_from_activations",
@@ -83,5 +95,7 @@ __all__ = [
     "polynomial_mmd2_unbiased",
     "precision_recall_from_activations",
     "preprocess_for_inception_v3",
+    "real_class_conditional_floor_from_activations",
+    "score_class_conditional",
     "train_classifier",
 ]

@@ -74,6 +74,92 @@ def intra_class_frechet_distance_from_activations(
     return float(np.mean(list(per_class.values()))), per_class
 
 
+def class_conditional_figures_from_activations(
+    activations, labels, real_activations, real_labels, logits=None
+):
+    """The per-class figures of samples generated at known labels.
+
+    Args:
+        activations: Features of the generated samples, `[n, d]`.
+        labels: The class each was generated for, `[n]`.
+        real_activations: Features of real samples, `[m, d]`.
+        real_labels: Their classes, `[m]`.
+        logits: The classifier's logits of the generated samples,
+            `[n, num_classes]`, for the label accuracy. Defaults to
+            `None`: no label accuracy.
+
+    Returns:
+        A dict: `intra_class_fd` (and `label_accuracy` with `logits`),
+        and `per_class`: for each of these figures, a dict class -> its
+        value on that class's samples.
+    """
+    labels = np.asarray(labels)
+    intra, per_class_fd = intra_class_frechet_distance_from_activations(
+        activations, labels, real_activations, real_labels
+    )
+    figures, per_class = {}, {}
+    if logits is not None:
+        figures["label_accuracy"], per_class["label_accuracy"] = (
+            _label_accuracies(logits, labels)
+        )
+    figures["intra_class_fd"] = intra
+    per_class["intra_class_fd"] = per_class_fd
+    return {**figures, "per_class": per_class}
+
+
+def _label_accuracies(logits, labels):
+    """The label accuracy overall and per class."""
+    logits, labels = np.asarray(logits), np.asarray(labels)
+    per_class = {
+        int(label): label_accuracy_from_logits(
+            logits[labels == label], labels[labels == label]
+        )
+        for label in np.unique(labels)
+    }
+    return label_accuracy_from_logits(logits, labels), per_class
+
+
+def real_class_conditional_floor_from_activations(
+    real_activations, real_labels, real_logits=None
+):
+    """The real floor of the per-class figures.
+
+    The classifier's accuracy on the real images (the label accuracy of
+    real data), and the intra-class FD between the two halves of each
+    class's real images (the first half of a class, in order, against the
+    second): what held-out real data scores. Each half has half the
+    images of the class, so this floor is somewhat above the value of as
+    many real images as generated ones (the FD's bias grows as samples
+    shrink).
+
+    Args:
+        real_activations: Features of real samples, `[m, d]`.
+        real_labels: Their classes, `[m]`.
+        real_logits: The classifier's logits of them, for the label
+            accuracy. Defaults to `None`: no label accuracy.
+
+    Returns:
+        A dict like `class_conditional_figures_from_activations`'s.
+    """
+    real_activations = np.asarray(real_activations)
+    real_labels = np.asarray(real_labels)
+    halves = np.zeros(len(real_labels), bool)
+    for label in np.unique(real_labels):
+        (rows,) = np.nonzero(real_labels == label)
+        halves[rows[: len(rows) // 2]] = True
+    figures = class_conditional_figures_from_activations(
+        real_activations[halves],
+        real_labels[halves],
+        real_activations[~halves],
+        real_labels[~halves],
+    )
+    if real_logits is not None:
+        figures["label_accuracy"], figures["per_class"]["label_accuracy"] = (
+            _label_accuracies(real_logits, real_labels)
+        )
+    return figures
+
+
 def score_class_conditional(
     generate,
     extractor,
@@ -109,26 +195,16 @@ def score_class_conditional(
     )
     real_labels = np.asarray(real_labels)
     real_features, real_logits = extractor.features_and_logits(real_images)
-    intra, _ = intra_class_frechet_distance_from_activations(
-        features, labels, real_features, real_labels
+    model = class_conditional_figures_from_activations(
+        features, labels, real_features, real_labels, logits=logits
     )
-    # The floor: each class's real images against each other, in halves.
-    halves = np.zeros(len(real_labels), bool)
-    for label in range(num_classes):
-        (rows,) = np.nonzero(real_labels == label)
-        halves[rows[: len(rows) // 2]] = True
-    real_intra, _ = intra_class_frechet_distance_from_activations(
-        real_features[halves],
-        real_labels[halves],
-        real_features[~halves],
-        real_labels[~halves],
+    floor = real_class_conditional_floor_from_activations(
+        real_features, real_labels, real_logits
     )
     return {
-        "label_accuracy": label_accuracy_from_logits(logits, labels),
-        "intra_class_fd": intra,
+        "label_accuracy": model["label_accuracy"],
+        "intra_class_fd": model["intra_class_fd"],
         "fd": float(frechet_distance_from_activations(features, real_features)),
-        "real_label_accuracy": label_accuracy_from_logits(
-            real_logits, real_labels
-        ),
-        "real_intra_class_fd": real_intra,
+        "real_label_accuracy": floor["label_accuracy"],
+        "real_intra_class_fd": floor["intra_class_fd"],
     }

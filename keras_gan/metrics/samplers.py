@@ -6,6 +6,12 @@
 checkpoint). Noise is drawn from N(0, I) with `np.random.default_rng(seed)`,
 so a seed gives the same noise in every process. `keras_gan.metrics.scoring`
 scores what they draw.
+
+A class-conditional generator (a conditional export, a `GAN` with
+`num_classes`, a conditional workdir) gives a conditional sampler: it knows
+its `num_classes` and `class_names`, and draws each sample at the label
+asked for (`sample(n, labels=...)`; by default the classes in turn, sample
+`i` at `i % num_classes`).
 """
 
 import os
@@ -24,23 +30,34 @@ def standard_normal_noise(num_samples, latent_dim, seed=0):
 
 class Sampler:
     """Draws samples in data units: images NHWC in [0, 1], points in data
-    coordinates. Subclasses implement `generate(z)`.
+    coordinates. Subclasses implement `generate(z, labels=None)`.
 
     Attributes:
         latent_dim: Size of the noise vector.
+        num_classes: A class-conditional generator's number of classes;
+            `None` for an unconditional one.
+        class_names: The names of a conditional generator's classes.
         description: Where the samples come from, for reports.
         metadata: What is known about the generator (dataset, step...).
     """
 
     latent_dim = None
+    num_classes = None
+    class_names = None
     description = ""
     metadata = {}
 
-    def generate(self, z):
-        """Maps float32 noise `[n, latent_dim]` to samples (NumPy)."""
+    @property
+    def conditional(self):
+        """Whether the generator is class-conditional (draws at labels)."""
+        return self.num_classes is not None
+
+    def generate(self, z, labels=None):
+        """Maps float32 noise `[n, latent_dim]` (and, for a conditional
+        generator, int32 labels `[n]`) to samples (NumPy)."""
         raise NotImplementedError
 
-    def sample(self, num_samples, seed=0, batch_size=500):
+    def sample(self, num_samples, seed=0, batch_size=500, labels=None):
         """Draws `num_samples` samples from seeded N(0, I) noise.
 
         Args:
@@ -49,19 +66,55 @@ class Sampler:
                 Defaults to `0`.
             batch_size: Samples per call of the generator. Defaults to
                 `500`.
+            labels: Conditional samplers only: the class of each sample,
+                integers `[num_samples]` in `[0, num_classes)` or one int.
+                Defaults to `None`: the classes in turn, sample `i` at
+                `i % num_classes`.
 
         Returns:
             A float32 NumPy array `[num_samples, ...]`.
         """
         num_samples = check_positive_int("num_samples", num_samples)
         batch_size = check_positive_int("batch_size", batch_size)
+        labels = self.labels_to_sample(num_samples, labels)
         z = standard_normal_noise(num_samples, self.latent_dim, seed)
         return np.concatenate(
             [
-                np.asarray(self.generate(z[i : i + batch_size]), np.float32)
+                np.asarray(
+                    self.generate(
+                        z[i : i + batch_size],
+                        None if labels is None else labels[i : i + batch_size],
+                    ),
+                    np.float32,
+                )
                 for i in range(0, num_samples, batch_size)
             ]
         )
+
+    def labels_to_sample(self, num_samples, labels=None):
+        """The int32 labels `sample` draws at (`None` for an
+        unconditional sampler), checked."""
+        if not self.conditional:
+            if labels is not None:
+                raise ValueError(
+                    "An unconditional generator takes no `labels`. "
+                    f"Received labels for {self.description or 'it'}."
+                )
+            return None
+        if labels is None:
+            return np.arange(num_samples, dtype=np.int32) % self.num_classes
+        from keras_gan.models import real_batches
+
+        labels = np.asarray(labels)
+        if labels.ndim == 0:
+            labels = np.full((num_samples,), labels)
+        if labels.shape != (num_samples,):
+            raise ValueError(
+                f"Expected `labels` of shape ({num_samples},). Received "
+                f"labels of shape {labels.shape}."
+            )
+        real_batches.check_label_values(labels, self.num_classes)
+        return labels.astype(np.int32)
 
 
 class ExportSampler(Sampler):
@@ -110,26 +163,50 @@ class ExportSampler(Sampler):
         self.description = f"SavedModel {os.path.abspath(export_dir)}"
         if "step" in self.metadata:
             self.description += f" (step {self.metadata['step']})"
+        if export.LABELS_KEY in inputs:
+            num_classes = self.metadata.get("num_classes")
+            if not num_classes:
+                raise ValueError(
+                    f"The SavedModel in {export_dir} takes "
+                    f"`{export.LABELS_KEY}`: expected its metadata "
+                    f"({export.METADATA_PATH}) to hold `num_classes`. "
+                    f"Received metadata keys {sorted(self.metadata)}"
+                )
+            self.num_classes = int(num_classes)
+            self.class_names = _class_names_or_numbers(
+                self.metadata.get("class_names"), self.num_classes
+            )
 
-    def generate(self, z):
+    def generate(self, z, labels=None):
         import tensorflow as tf
 
         from keras_gan import export
 
-        outputs = self._serve(**{export.INPUT_KEY: tf.constant(z)})
-        return outputs[export.OUTPUT_KEY].numpy()
+        feed = {export.INPUT_KEY: tf.constant(z)}
+        if self.conditional:
+            feed[export.LABELS_KEY] = tf.constant(
+                self.labels_to_sample(len(z), labels)
+            )
+        return self._serve(**feed)[export.OUTPUT_KEY].numpy()
 
 
 class ModelSampler(Sampler):
     """Samples from a Keras generator, converted to data units.
 
     Args:
-        generator: A model mapping noise `[batch, latent_dim]` to samples.
+        generator: A model mapping noise `[batch, latent_dim]` to samples,
+            or, with `num_classes`, a conditional one mapping `[z,
+            labels]` (int labels `[batch]`) to samples (e.g. a `GAN`'s
+            `sample_generator`).
         value_range: The `(low, high)` range of image outputs, mapped to
             [0, 1] and clipped as the export does; ignored for vector
             outputs. Defaults to `(-1.0, 1.0)`.
         description: For reports. Defaults to the generator's name.
         metadata: For reports. Defaults to `None`.
+        num_classes: A conditional generator's number of classes.
+            Defaults to `None`: an unconditional generator.
+        class_names: The names of its classes. Defaults to `None`: `"0"`,
+            `"1"`, ...
     """
 
     def __init__(
@@ -138,12 +215,25 @@ class ModelSampler(Sampler):
         value_range=(-1.0, 1.0),
         description=None,
         metadata=None,
+        num_classes=None,
+        class_names=None,
     ):
-        shape = tuple(generator.input_shape)
-        if len(shape) != 2 or shape[1] is None:
+        shape = generator.input_shape
+        if num_classes is not None:
+            num_classes = check_positive_int("num_classes", num_classes)
+            if not isinstance(shape, list) or len(shape) != 2:
+                raise ValueError(
+                    "Invalid value for argument `generator`. Expected a "
+                    f"conditional model (num_classes={num_classes}) taking "
+                    f"[z, labels]. Received input shape {shape}"
+                )
+            shape = shape[0]
+        shape = tuple(shape)
+        if len(shape) != 2 or not isinstance(shape[1], int):
             raise ValueError(
                 "Invalid value for argument `generator`. Expected a model "
-                "taking noise of shape [batch, latent_dim]. Received input "
+                "taking noise of shape [batch, latent_dim] (a conditional "
+                "one, [z, labels], needs `num_classes`). Received input "
                 f"shape {shape}"
             )
         self.generator = generator
@@ -151,16 +241,28 @@ class ModelSampler(Sampler):
         self.value_range = tuple(value_range)
         self.description = description or f"Keras model {generator.name}"
         self.metadata = dict(metadata or {})
+        self.num_classes = num_classes
+        if num_classes is not None:
+            self.class_names = _class_names_or_numbers(class_names, num_classes)
 
-    def generate(self, z):
+    def generate(self, z, labels=None):
         from keras_gan.plots import to_unit_range
 
+        inputs = z
+        if self.conditional:
+            inputs = [z, self.labels_to_sample(len(z), labels)]
         samples = np.asarray(
-            self.generator(z, training=False), dtype=np.float32
+            self.generator(inputs, training=False), dtype=np.float32
         )
         if samples.ndim == 4:
             samples = to_unit_range(samples, self.value_range)
         return samples
+
+
+def _class_names_or_numbers(class_names, num_classes):
+    if class_names is None or len(class_names) != num_classes:
+        return [str(label) for label in range(num_classes)]
+    return [str(name) for name in class_names]
 
 
 def workdir_sampler(workdir, prefer_export=True):
@@ -208,10 +310,23 @@ def workdir_sampler(workdir, prefer_export=True):
             gan.sample_generator,  # the average when the run keeps one
             description=f"checkpoint {path}",
             metadata={"step": state.get("step", gan.generator_steps)},
+            num_classes=gan.num_classes,
+            class_names=_dataset_class_names(config, gan.num_classes),
         )
     if config is not None:
         sampler.metadata = {"dataset": config.dataset, **sampler.metadata}
     return sampler
+
+
+def _dataset_class_names(config, num_classes):
+    if config is None or num_classes is None:
+        return None
+    from keras_gan import data
+
+    try:
+        return data.class_names(config.dataset, data_dir=config.data_dir)
+    except (ValueError, OSError, data.DatasetUnavailableError):
+        return None  # numbers, then: the names are for reports only
 
 
 def _saved_config(workdir):
