@@ -7,7 +7,6 @@ from keras import callbacks
 
 from keras_gan.arguments import check_positive_int
 from keras_gan.callbacks import messages
-from keras_gan.models.gan import sample_generator_of
 
 
 class Evaluation(callbacks.Callback):
@@ -24,7 +23,14 @@ class Evaluation(callbacks.Callback):
     - 28x28x1 images: `frechet_distance`, `kid_mean`, `kid_std`,
       `precision`, `recall`, `density`, `coverage`, `classifier_score`,
       `classifier_score_std`, on the Fashion-MNIST classifier's features,
-      against the dataset's test split.
+      against the dataset's test split;
+    - a class-conditional GAN (`num_classes`) on a labelled image dataset
+      adds `label_accuracy` (Fashion-MNIST's classifier's accuracy at the
+      requested labels) and `intra_class_fd` (the mean over classes of
+      the FD to that class's test images), DESIGN.md's per-class figures
+      (`keras_gan.metrics.conditional`). Its samples are drawn at the
+      classes in turn (sample `i` at label `i % num_classes`), so 10,000
+      samples are 1,000 per class, as `bin/evaluate` draws them.
 
     The real features are computed once, when the scorer is built (at the
     first `on_train_begin`), and kept for every later evaluation and
@@ -38,8 +44,9 @@ class Evaluation(callbacks.Callback):
     Keras calls callbacks in list order, so **this callback must come
     before them in the `callbacks` list**. The figures declare whether
     they should rise or fall (`directions`), so with a `keras_gan.GAN`
-    Keras's `mode="auto"` works: distances and KL are minimised, the
-    others (`recall`, `coverage`, `high_quality_percent`...) maximised. On
+    Keras's `mode="auto"` works: distances and KL are minimised
+    (`intra_class_fd` too), the others (`recall`, `coverage`,
+    `high_quality_percent`, `label_accuracy`...) maximised. On
     epochs without an evaluation the keys are absent (not stale), so
     `EarlyStopping` and `ModelCheckpoint` skip those epochs and their
     patience counts evaluations.
@@ -60,7 +67,8 @@ class Evaluation(callbacks.Callback):
             when it keeps one), else its `generator`. A Keras model, or
             an object whose `generator` attribute is one when evaluating,
             such as a `keras_gan.callbacks.GeneratorEMA` (list it before
-            this callback).
+            this callback). For a conditional GAN, a model of `[z,
+            labels]`.
         value_range: The `(low, high)` range of the generator's images,
             mapped to [0, 1] before scoring. Defaults to `(-1.0, 1.0)`.
         prefix: Put before every logged key, e.g. `"ema_"`. Defaults to
@@ -138,8 +146,7 @@ class Evaluation(callbacks.Callback):
             self.scorer = scoring.make_scorer(self.scorer)
         if self.num_samples is None:
             self.num_samples = scoring.DEFAULT_NUM_SAMPLES[self.scorer.kind]
-        generator = self._generator()
-        latent_dim = int(generator.input_shape[-1])
+        latent_dim = self._sampler().latent_dim
         if self._noise is None or self._noise.shape[1] != latent_dim:
             self._noise = scoring.standard_normal_noise(
                 self.num_samples, latent_dim, self.seed
@@ -174,26 +181,40 @@ class Evaluation(callbacks.Callback):
         Returns:
             The dict of figures (Python numbers).
         """
-        from keras_gan.metrics import scoring
-
-        sampler = scoring.ModelSampler(
-            self._generator(), value_range=self.value_range
-        )
+        sampler = self._sampler()
+        labels = sampler.labels_to_sample(len(self._noise))
         samples = np.concatenate(
             [
-                sampler.generate(self._noise[i : i + 500])
+                sampler.generate(
+                    self._noise[i : i + 500],
+                    None if labels is None else labels[i : i + 500],
+                )
                 for i in range(0, len(self._noise), 500)
             ]
         )
+        if labels is not None and getattr(self.scorer, "scores_labels", False):
+            figures = self.scorer.score(samples, labels=labels)
+        else:
+            figures = self.scorer.score(samples)
         return {
             key: value if isinstance(value, int) else float(value)
-            for key, value in self.scorer.score(samples).items()
+            for key, value in figures.items()
         }
+
+    def _sampler(self):
+        from keras_gan.metrics import scoring
+
+        return scoring.ModelSampler(
+            self._generator(),
+            value_range=self.value_range,
+            num_classes=getattr(self.model, "num_classes", None),
+        )
 
     def _generator(self):
         generator = self.generator
         if generator is None:
-            return sample_generator_of(self.model)
+            generator = getattr(self.model, "sample_generator", None)
+            return self.model.generator if generator is None else generator
         inner = getattr(generator, "generator", None)
         if inner is not None:  # e.g. a GeneratorEMA's averaged copy
             return inner

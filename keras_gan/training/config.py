@@ -140,9 +140,10 @@ class TrainConfig:
             points.
         eval_every_n_epochs: Score samples every this many epochs with
             `keras_gan.callbacks.Evaluation` (mode metrics for the ring
-            and grid, feature metrics for 28x28x1 images); the figures go
-            into the metrics log, TensorBoard and the history. `None`:
-            never.
+            and grid, feature metrics for 28x28x1 images, and for a
+            conditional run on labelled images `label_accuracy` and
+            `intra_class_fd`); the figures go into the metrics log,
+            TensorBoard and the history. `None`: never.
         eval_num_samples: Samples per evaluation. `None`: 2,500 points or
             10,000 images.
         checkpoint_every_n_epochs: Checkpoint every this many epochs.

@@ -11,7 +11,7 @@ from keras_gan.callbacks.evaluation import Evaluation
 from keras_gan.callbacks.generator_ema import GeneratorEMA
 from keras_gan.data import mixture_dataset
 from keras_gan.metrics import scoring
-from keras_gan.models import dcgan, mlp
+from keras_gan.models import build_pair, dcgan, mlp
 
 
 def _ring_gan(seed=0):
@@ -216,3 +216,41 @@ def test_evaluates_the_averaged_generator_of_a_generator_ema():
 def test_invalid_arguments_are_named(kwargs, message):
     with pytest.raises((ValueError, TypeError), match=message):
         Evaluation(**kwargs)
+
+
+def test_a_conditional_gan_logs_its_per_class_figures():
+    from tests.metrics import brightness_classes as classes
+
+    keras.utils.set_random_seed(0)
+    gan = keras_gan.GAN(
+        *build_pair(
+            "dcgan",
+            (8, 8, 1),
+            4,
+            num_classes=3,
+            conditioning="concat",
+            base_filters=4,
+        ),
+        num_classes=3,
+        seed=0,
+    )
+    gan.compile()
+    scorer = classes.scorer()
+    rising = keras.callbacks.EarlyStopping("label_accuracy", patience=9)
+    falling = keras.callbacks.EarlyStopping("intra_class_fd", patience=9)
+    images, labels = classes.real_images(16, seed=3)
+    history = gan.fit(
+        images * 2.0 - 1.0,
+        labels,
+        batch_size=16,
+        epochs=2,
+        callbacks=[Evaluation(scorer, num_samples=30), rising, falling],
+        verbose=0,
+    )
+    assert len(history.history["label_accuracy"]) == 2
+    # The classes in turn on the fixed noise, as bin/evaluate draws them.
+    sampler = scoring.ModelSampler(gan.sample_generator, num_classes=3)
+    expected = scorer.score(sampler.sample(30), labels=np.arange(30) % 3)
+    for key in ("label_accuracy", "intra_class_fd", "frechet_distance"):
+        assert history.history[key][-1] == pytest.approx(expected[key])
+    assert (rising.mode, falling.mode) == ("max", "min")
