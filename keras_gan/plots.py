@@ -76,7 +76,7 @@ def tile_images(images, columns=None, padding=1):
             f"Received shape {images.shape}."
         )
     n, height, width, channels = images.shape
-    columns = columns or math.ceil(math.sqrt(n))
+    columns = columns or _columns(n)
     rows = math.ceil(n / columns)
     grid = np.ones(
         (
@@ -134,20 +134,14 @@ def add_caption(image, caption):
     >>> add_caption(grid, "epoch 1, step 300").shape[1:]
     (462, 1)
     """
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import ImageDraw
 
     image = np.asarray(image)
     height, width, channels = image.shape
     size = max(12, width // 28)
-    try:
-        font = ImageFont.load_default(size=size)
-    except TypeError:  # Pillow < 10.1: one small bitmap font
-        font = ImageFont.load_default()
+    font = _font(size)
     band = round(size * 1.6)
-    mode = "L" if channels == 1 else "RGB"
-    white = 255 if channels == 1 else (255, 255, 255)
-    black = 0 if channels == 1 else (0, 0, 0)
-    strip = Image.new(mode, (width, band), white)
+    strip, black = _white_strip(width, band, channels)
     ImageDraw.Draw(strip).text(
         (size // 2, band // 2), caption, fill=black, font=font, anchor="lm"
     )
@@ -155,7 +149,68 @@ def add_caption(image, caption):
     return np.concatenate([strip, image], axis=0)
 
 
-def image_grid(images, caption=None, columns=None, min_width=MIN_WIDTH):
+def add_row_labels(image, labels, row_height, padding=0):
+    """Writes one label at the left of each row of a grid, in a white
+    band: e.g. the class of each row of a class-conditional grid.
+
+    Args:
+        image: uint8 array `[height, width, channels]`, 1 or 3 channels:
+            rows of `row_height` pixels, `padding` pixels apart.
+        labels: The text of each row, from the top.
+        row_height: Pixels of one row.
+        padding: Pixels between rows. Defaults to `0`.
+
+    Returns:
+        A uint8 array `[height, band + width, channels]`: the band, then
+        the image unchanged.
+
+    Example:
+
+    >>> grid = np.zeros((60, 100, 1), np.uint8)
+    >>> add_row_labels(grid, ["Sneaker", "Bag"], 30).shape[0]
+    60
+    """
+    from PIL import ImageDraw
+
+    image = np.asarray(image)
+    height, _, channels = image.shape
+    labels = [str(label) for label in labels]
+    size = max(10, min(row_height // 3, 24))
+    font = _font(size)
+    draw = ImageDraw.Draw(_white_strip(1, 1, channels)[0])
+    band = size + max(
+        round(draw.textlength(text, font=font)) for text in labels
+    )
+    strip, black = _white_strip(band, height, channels)
+    draw = ImageDraw.Draw(strip)
+    for row, text in enumerate(labels):
+        middle = row * (row_height + padding) + row_height // 2
+        draw.text((size // 2, middle), text, fill=black, font=font, anchor="lm")
+    strip = np.asarray(strip, dtype=np.uint8).reshape(height, band, channels)
+    return np.concatenate([strip, image], axis=1)
+
+
+def _font(size):
+    from PIL import ImageFont
+
+    try:
+        return ImageFont.load_default(size=size)
+    except TypeError:  # Pillow < 10.1: one small bitmap font
+        return ImageFont.load_default()
+
+
+def _white_strip(width, height, channels):
+    """A white PIL image of 1 or 3 channels, and the colour black in it."""
+    from PIL import Image
+
+    if channels == 1:
+        return Image.new("L", (width, height), 255), 0
+    return Image.new("RGB", (width, height), (255, 255, 255)), (0, 0, 0)
+
+
+def image_grid(
+    images, caption=None, columns=None, min_width=MIN_WIDTH, row_labels=None
+):
     """Tiles images into a grid that is large enough to look at.
 
     Args:
@@ -166,6 +221,9 @@ def image_grid(images, caption=None, columns=None, min_width=MIN_WIDTH):
         min_width: The least width of the grid in pixels; smaller grids
             are enlarged by an integer factor, nearest neighbour. Defaults
             to `MIN_WIDTH` (448).
+        row_labels: Text written at the left of each row (e.g. the class
+            names of a class-conditional grid, one row per class), one
+            per row. Defaults to `None`: none.
 
     Returns:
         A uint8 array `[height, width, channels]`.
@@ -176,8 +234,24 @@ def image_grid(images, caption=None, columns=None, min_width=MIN_WIDTH):
     >>> image_grid(images).shape  # 8 x 8 tiles of 28 + 1 pixels, doubled
     (462, 462, 1)
     """
-    grid = enlarge(tile_images(images, columns=columns), min_width)
+    tiles = tile_images(images, columns=columns)
+    grid = enlarge(tiles, min_width)
+    if row_labels is not None:
+        rows = math.ceil(len(images) / (columns or _columns(len(images))))
+        if len(row_labels) != rows:
+            raise ValueError(
+                f"Expected one row label per row ({rows}). Received "
+                f"{len(row_labels)} row labels."
+            )
+        factor = grid.shape[0] // tiles.shape[0]
+        grid = add_row_labels(
+            grid, row_labels, np.shape(images)[1] * factor, padding=factor
+        )
     return grid if caption is None else add_caption(grid, caption)
+
+
+def _columns(num_images):
+    return math.ceil(math.sqrt(num_images))
 
 
 def save_png(image, path, scale=1):
@@ -260,7 +334,12 @@ def save_scatter_png(
 
 
 def samples_picture(
-    samples, value_range=(-1.0, 1.0), caption=None, reference=None, columns=None
+    samples,
+    value_range=(-1.0, 1.0),
+    caption=None,
+    reference=None,
+    columns=None,
+    row_labels=None,
 ):
     """The picture of generated samples: a grid for images `[n, h, w, c]`
     (enlarged to `MIN_WIDTH`), a scatter plot for 2D points `[n, 2]`.
@@ -274,6 +353,8 @@ def samples_picture(
             plot. Defaults to `None`.
         columns: Images per row of a grid. Defaults to `None`:
             ceil(sqrt(n)).
+        row_labels: Text at the left of each row of a grid (e.g. class
+            names). Defaults to `None`: none.
 
     Returns:
         A uint8 array `[height, width, channels]`.
@@ -281,7 +362,10 @@ def samples_picture(
     samples = np.asarray(samples)
     if samples.ndim == 4:
         return image_grid(
-            to_unit_range(samples, value_range), caption, columns=columns
+            to_unit_range(samples, value_range),
+            caption,
+            columns=columns,
+            row_labels=row_labels,
         )
     if samples.ndim == 2 and samples.shape[1] == 2:
         return scatter_image(samples, reference=reference, title=caption)
@@ -292,7 +376,12 @@ def samples_picture(
 
 
 def save_samples_png(
-    samples, path, value_range=(-1.0, 1.0), title=None, columns=None
+    samples,
+    path,
+    value_range=(-1.0, 1.0),
+    title=None,
+    columns=None,
+    row_labels=None,
 ):
     """Writes generated samples as a picture: a grid for images
     `[n, h, w, c]` (at least `MIN_WIDTH` pixels across), a scatter plot
@@ -306,8 +395,14 @@ def save_samples_png(
             scatter plot). Defaults to `None`.
         columns: Images per row of a grid (e.g. the samples per class, for
             one row per class). Defaults to `None`: ceil(sqrt(n)).
+        row_labels: Text at the left of each row of a grid (e.g. class
+            names). Defaults to `None`: none.
     """
-    save_png(
-        samples_picture(samples, value_range, caption=title, columns=columns),
-        path,
+    picture = samples_picture(
+        samples,
+        value_range,
+        caption=title,
+        columns=columns,
+        row_labels=row_labels,
     )
+    save_png(picture, path)

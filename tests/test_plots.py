@@ -107,3 +107,24 @@ def test_points_become_a_scatter_plot_with_its_title(tmp_path):
     path = tmp_path / "s.png"
     plots.save_scatter_png(points, str(path), title="epoch 2, step 1000")
     np.testing.assert_array_equal(np.asarray(Image.open(path)), titled)
+
+
+def test_each_row_of_a_class_grid_is_labelled_at_its_left():
+    # Three classes, four samples each: one row per class.
+    images = np.random.default_rng(0).uniform(0, 1, (12, 28, 28, 1))
+    plain = plots.image_grid(images, columns=4)
+    labelled = plots.image_grid(
+        images, columns=4, row_labels=["T-shirt/top", "", "Ankle boot"]
+    )
+    band = labelled.shape[1] - plain.shape[1]
+    assert band > 0 and labelled.shape[0] == plain.shape[0]
+    np.testing.assert_array_equal(labelled[:, band:], plain)
+    factor = plain.shape[0] // plots.tile_images(images, columns=4).shape[0]
+    row = (28 + 1) * factor
+    inked = [
+        (labelled[r * row : (r + 1) * row, :band] < 128).any()
+        for r in (0, 1, 2)
+    ]
+    assert inked == [True, False, True]  # text in its own row only
+    with pytest.raises(ValueError, match="one row label per row"):
+        plots.image_grid(images, columns=4, row_labels=["a", "b"])

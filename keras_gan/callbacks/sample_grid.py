@@ -23,7 +23,8 @@ class SampleGrid(callbacks.Callback):
     (tag `samples`, at the generator step).
     A class-conditional GAN's grid has one row per class, in class order
     (row `c` is class `c`), with `num_samples // num_classes` samples in
-    each row.
+    each row, and the class's name written at the row's left (in the PNG
+    and in TensorBoard); unconditional grids have no labels.
 
     Args:
         directory: Where the PNG files go, named
@@ -35,6 +36,10 @@ class SampleGrid(callbacks.Callback):
         value_range: Range of image samples. Defaults to `(-1.0, 1.0)`.
         log_dir: TensorBoard log directory for image summaries. Defaults to
             `None`.
+        class_names: A conditional GAN's class names, one per class, written
+            at the left of their rows (e.g. `keras_gan.data.class_names(
+            "fashion_mnist")`). Defaults to `None`: the class numbers,
+            `"0"`, `"1"`, ...
     """
 
     def __init__(
@@ -45,6 +50,7 @@ class SampleGrid(callbacks.Callback):
         every_n_epochs=1,
         value_range=(-1.0, 1.0),
         log_dir=None,
+        class_names=None,
     ):
         super().__init__()
         if num_samples < 1 or every_n_epochs < 1:
@@ -59,6 +65,7 @@ class SampleGrid(callbacks.Callback):
         self.every_n_epochs = every_n_epochs
         self.value_range = value_range
         self.log_dir = log_dir
+        self.class_names = None if class_names is None else list(class_names)
         self._writer = None
         self.paths = []
 
@@ -66,12 +73,14 @@ class SampleGrid(callbacks.Callback):
         rng = np.random.default_rng(self.seed)
         num_classes = getattr(self.model, "num_classes", None)
         self.columns, self.labels, count = None, None, self.num_samples
+        self.row_labels = None
         if num_classes is not None:
             self.columns = max(1, self.num_samples // num_classes)
             self.labels = np.repeat(
                 np.arange(num_classes, dtype=np.int32), self.columns
             )
             count = len(self.labels)
+            self.row_labels = self._row_labels(num_classes)
         self.noise = rng.standard_normal((count, self.model.latent_dim)).astype(
             np.float32
         )
@@ -95,7 +104,11 @@ class SampleGrid(callbacks.Callback):
         if step is not None:
             caption += f", step {step}"
         picture = plots.samples_picture(
-            samples, self.value_range, caption, columns=self.columns
+            samples,
+            self.value_range,
+            caption,
+            columns=self.columns,
+            row_labels=self.row_labels,
         )
         path = os.path.join(
             self.directory, f"samples_epoch_{epoch + 1:04d}.png"
@@ -112,6 +125,17 @@ class SampleGrid(callbacks.Callback):
                     step=epoch + 1 if step is None else step,
                 )
             self._writer.flush()
+
+    def _row_labels(self, num_classes):
+        if self.class_names is None:
+            return [str(label) for label in range(num_classes)]
+        if len(self.class_names) != num_classes:
+            raise ValueError(
+                f"Expected one class name per class ({num_classes}). "
+                f"Received {len(self.class_names)} class names: "
+                f"{self.class_names}"
+            )
+        return self.class_names
 
     def on_train_end(self, logs=None):
         if self._writer is not None:

@@ -708,6 +708,7 @@ def _fit(
             every_n_epochs=config.sample_every_n_epochs,
             value_range=spec.value_range or (-1.0, 1.0),
             log_dir=layout.tensorboard,
+            class_names=_class_names(config, spec),
         ),
         keras.callbacks.TensorBoard(
             layout.tensorboard, write_graph=False, update_freq="epoch"
@@ -956,16 +957,12 @@ def _conditioning_arguments(config, spec):
 
 
 def _class_names(config, spec):
-    """The names of a conditional run's classes, for the export."""
+    """The names of a conditional run's classes (for the export and the
+    sample grids' rows); `None` when the dataset names none."""
     if config.conditioning is None:
         return None
-    if config.dataset == "fashion_mnist":
-        return list(data.fashion_mnist.CLASS_NAMES)
-    if os.path.isdir(config.dataset):
-        names = data.image_files.list_image_files(config.dataset)[2]
-        if len(names) == spec.num_classes:
-            return names
-    return None
+    names = data.class_names(config.dataset, data_dir=config.data_dir)
+    return names if names and len(names) == spec.num_classes else None
 
 
 def _paths(layout, manager):
