@@ -17,11 +17,16 @@ Two studies, each a run rather than a test:
   captured and % high quality, mean over seeds) on the presets
   `configs/ring_mlp.flags` and `configs/grid_mlp.flags`, one `bin/train`
   run per seed, their exports scored.
+- `conditional`: the class-conditional preset, the keras.io
+  `conditional_gan.py` baseline and the unconditional preset side by side
+  (`benchmarks.conditional_quality`).
 
     python -m benchmarks.quality --study=fashion --minutes=30 \\
         --output=runs/quality/fashion
     python -m benchmarks.quality --study=mixtures \\
         --output=runs/quality/mixtures
+    python -m benchmarks.quality --study=conditional --minutes=30 \\
+        --output=runs/quality/conditional
 
 The output folder gets `results.json`, `results.md` (tables) and sample
 pictures. Library functions here print nothing; the command prints the
@@ -166,11 +171,29 @@ def train_plain_for(seconds, output_dir, setup=FashionSetup(), seed=0):
     """
     from keras_gan import data, export
 
-    os.makedirs(output_dir, exist_ok=True)
     model = build_plain_trainer(setup, seed)
     dataset = data.load(
         "fashion_mnist", batch_size=setup.batch_size, seed=seed, repeat=True
     )
+    deadline = _fit_for(model, dataset, seconds, output_dir, setup)
+    export.export_generator(
+        model.generator,
+        os.path.join(output_dir, "export"),
+        overwrite=True,
+        metadata={"dataset": "fashion_mnist", "step": deadline.steps},
+    )
+    return _write_training_summary(output_dir, "plain", deadline, setup)
+
+
+def _fit_for(model, dataset, seconds, output_dir, setup):
+    """Fits `model` on the endless `dataset` for `seconds` of wall time
+    (or `setup.max_steps`), recording progress in
+    `output_dir/progress.jsonl` every `setup.steps_per_epoch` steps.
+
+    Returns:
+        The `_Deadline` callback: its `steps` and `elapsed` seconds.
+    """
+    os.makedirs(output_dir, exist_ok=True)
     deadline = _Deadline(
         seconds,
         os.path.join(output_dir, "progress.jsonl"),
@@ -183,14 +206,14 @@ def train_plain_for(seconds, output_dir, setup=FashionSetup(), seed=0):
         callbacks=[deadline],
         verbose=0,
     )
-    export.export_generator(
-        model.generator,
-        os.path.join(output_dir, "export"),
-        overwrite=True,
-        metadata={"dataset": "fashion_mnist", "step": deadline.steps},
-    )
+    return deadline
+
+
+def _write_training_summary(output_dir, trainer, deadline, setup):
+    """Writes and returns `output_dir/train.json`: the trainer, its steps,
+    seconds, images seen and setup."""
     summary = {
-        "trainer": "plain",
+        "trainer": trainer,
         "steps": deadline.steps,
         "seconds": round(deadline.elapsed, 1),
         "images_seen": deadline.steps * setup.batch_size,
@@ -201,12 +224,14 @@ def train_plain_for(seconds, output_dir, setup=FashionSetup(), seed=0):
     return summary
 
 
-def _plain_command(minutes, output_dir, seed, setup):
+def _worker_command(worker, minutes, output_dir, seed, setup):
+    """The command that trains a baseline (`--worker=...`) in a process of
+    its own."""
     return [
         sys.executable,
         "-m",
         "benchmarks.quality",
-        "--worker=plain",
+        f"--worker={worker}",
         f"--minutes={minutes}",
         f"--output={output_dir}",
         f"--seed={seed}",
@@ -214,11 +239,11 @@ def _plain_command(minutes, output_dir, seed, setup):
     ]
 
 
-def _preset_command(minutes, workdir, seed, extra_flags):
-    # The preset as a user runs it, with its step budget lifted so that
-    # the time budget alone stops it.
+def _preset_command(minutes, workdir, seed, extra_flags, preset=FASHION_PRESET):
+    """`bin/train` of a preset as a user runs it, with its step budget
+    lifted so that the time budget (`minutes`) alone stops it."""
     return _train_command(
-        FASHION_PRESET,
+        preset,
         workdir,
         seed,
         [f"--max_train_minutes={minutes}", "--steps=100000000", *extra_flags],
@@ -240,27 +265,39 @@ def _export_raw_generator(workdir):
     """Exports the raw generator of the run's newest checkpoint (the
     preset exports the average) and returns its training summary."""
     from keras_gan import export
-    from keras_gan.training import checkpoints
 
-    manager = checkpoints.CheckpointManager(
-        os.path.join(workdir, "checkpoints")
-    )
-    gan, state, _ = manager.restore()
+    gan, summary = _preset_training(workdir, FASHION_PRESET)
     export.export_generator(
         gan.generator,
         os.path.join(workdir, "export_raw"),
         overwrite=True,
         metadata={"dataset": "fashion_mnist", "step": gan.generator_steps},
     )
+    return summary
+
+
+def _preset_training(workdir, preset, trainer="ours"):
+    """The GAN of a preset run's newest checkpoint, and the run's training
+    summary (steps, training seconds, images seen), also written to
+    `workdir/train.json`."""
+    from keras_gan.training import checkpoints
+
+    manager = checkpoints.CheckpointManager(
+        os.path.join(workdir, "checkpoints")
+    )
+    gan, state, _ = manager.restore()
     with open(os.path.join(workdir, "config.json")) as file:
         batch_size = json.load(file)["batch_size"]
-    return {
-        "trainer": "ours",
+    summary = {
+        "trainer": trainer,
         "steps": gan.generator_steps,
         "seconds": round(state.get("train_seconds", 0.0), 1),
         "images_seen": gan.generator_steps * batch_size,
-        "preset": FASHION_PRESET,
+        "preset": preset,
     }
+    with open(os.path.join(workdir, "train.json"), "w") as file:
+        json.dump(summary, file, indent=2)
+    return gan, summary
 
 
 def compare_fashion(
@@ -311,30 +348,27 @@ def compare_fashion(
         _run_all(
             [
                 _preset_command(minutes, ours_dir, seed, extra_flags),
-                _plain_command(minutes, plain_dir, seed, setup),
+                _worker_command("plain", minutes, plain_dir, seed, setup),
             ],
             [ours_dir + ".log", plain_dir + ".log"],
             parallel=2,
             threads=threads,
         )
-        ours_training = _export_raw_generator(ours_dir)
-        with open(os.path.join(ours_dir, "train.json"), "w") as file:
-            json.dump(ours_training, file, indent=2)
+        _export_raw_generator(ours_dir)
     models = {
         "ours": os.path.join(ours_dir, "export"),
         "ours (raw generator)": os.path.join(ours_dir, "export_raw"),
         "plain keras.io": os.path.join(plain_dir, "export"),
     }
     scorer = scoring.make_scorer("fashion_mnist")
-    results = {
-        "started": started,
-        "minutes": minutes,
-        "threads": threads,
-        "preset": FASHION_PRESET,
-        "extra_flags": list(extra_flags),
-        "plain_setup": dataclasses.asdict(setup),
-        "models": {},
-    }
+    results = _study_header(
+        started,
+        minutes,
+        threads,
+        extra_flags,
+        preset=FASHION_PRESET,
+        plain_setup=dataclasses.asdict(setup),
+    )
     floor = None
     for name, export_dir in models.items():
         sampler = scoring.ExportSampler(export_dir)
@@ -343,12 +377,10 @@ def compare_fashion(
         )
         floor = floor or report["floor"]
         folder = plain_dir if name.startswith("plain") else ours_dir
-        with open(os.path.join(folder, "train.json")) as file:
-            training = json.load(file)
         results["models"][name] = {
             "export_dir": export_dir,
             "figures": report["model"],
-            "training": training,
+            "training": _read_training(folder),
         }
         picture = os.path.join(
             output_dir, f"samples_{name.split()[0]}{_suffix(name)}.png"
@@ -363,6 +395,25 @@ def compare_fashion(
     results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")
     _write_results(output_dir, results, format_fashion(results))
     return results
+
+
+def _study_header(started, minutes, threads, extra_flags, **settings):
+    """The start of a side-by-side study's results: when, how long, how
+    many threads, what flags and `settings`, and an empty `models`."""
+    return {
+        "started": started,
+        "minutes": minutes,
+        "threads": threads,
+        **settings,
+        "extra_flags": list(extra_flags),
+        "models": {},
+    }
+
+
+def _read_training(folder):
+    """A trainer's `train.json` (steps, seconds, images seen)."""
+    with open(os.path.join(folder, "train.json")) as file:
+        return json.load(file)
 
 
 def _suffix(name):
@@ -634,12 +685,23 @@ def _define_flags():
     from absl import flags
 
     flags.DEFINE_enum(
-        "study", "fashion", ["fashion", "mixtures"], "Which study to run."
+        "study",
+        "fashion",
+        ["fashion", "mixtures", "conditional"],
+        "Which study to run.",
     )
-    flags.DEFINE_float("minutes", 30.0, "fashion: training minutes each.")
+    flags.DEFINE_float(
+        "minutes", 30.0, "fashion, conditional: training minutes each."
+    )
     flags.DEFINE_string("output", "runs/quality", "Output folder.")
     flags.DEFINE_integer("seed", 0, "fashion: seed of the runs and noise.")
     flags.DEFINE_integer("num_samples", 10000, "fashion: images scored.")
+    flags.DEFINE_integer(
+        "samples_per_class",
+        1000,
+        "conditional: images scored per class (the unconditional preset: "
+        "as many in all).",
+    )
     flags.DEFINE_integer("threads", 1, "TensorFlow threads per run.")
     flags.DEFINE_integer("parallel", 2, "mixtures: runs at a time.")
     flags.DEFINE_bool("train", True, "fashion: train (else score only).")
@@ -652,10 +714,14 @@ def _define_flags():
         "setup",
         "{}",
         "fashion: JSON of FashionSetup fields of the plain DCGAN to "
-        "override, e.g. '{\"learning_rate\": 1e-4}'.",
+        "override, e.g. '{\"learning_rate\": 1e-4}'; conditional: of "
+        "KerasIoConditionalSetup fields of the keras.io baseline.",
     )
     flags.DEFINE_enum(
-        "worker", None, ["plain"], "Internal: train the plain DCGAN."
+        "worker",
+        None,
+        ["plain", "keras_io_conditional"],
+        "Internal: train the plain DCGAN or the keras.io conditional GAN.",
     )
     return flags.FLAGS
 
@@ -666,24 +732,44 @@ def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"Unexpected arguments: {argv[1:]}")
     flags = _FLAGS
-    setup = FashionSetup(**json.loads(flags.setup))
+    if (flags.worker or flags.study) in ("keras_io_conditional", "conditional"):
+        from benchmarks import conditional_quality
+
+        setup = conditional_quality.KerasIoConditionalSetup(
+            **json.loads(flags.setup)
+        )
+        train_for = conditional_quality.train_keras_io_for
+    else:
+        setup = FashionSetup(**json.loads(flags.setup))
+        train_for = train_plain_for
     if flags.worker:
         _limit_threads(flags.threads)
-        summary = train_plain_for(
+        summary = train_for(
             flags.minutes * 60, flags.output, setup=setup, seed=flags.seed
         )
         print(json.dumps(summary))
         return
-    if flags.study == "fashion":
+    side_by_side = dict(
+        seed=flags.seed,
+        threads=flags.threads,
+        train=flags.train,
+        setup=setup,
+        extra_flags=flags.train_flags,
+    )
+    if flags.study == "conditional":
+        results = conditional_quality.compare_conditional(
+            flags.minutes,
+            flags.output,
+            per_class=flags.samples_per_class,
+            **side_by_side,
+        )
+        print(conditional_quality.format_conditional(results))
+    elif flags.study == "fashion":
         results = compare_fashion(
             flags.minutes,
             flags.output,
             num_samples=flags.num_samples,
-            seed=flags.seed,
-            threads=flags.threads,
-            train=flags.train,
-            setup=setup,
-            extra_flags=flags.train_flags,
+            **side_by_side,
         )
         print(format_fashion(results))
     else:
