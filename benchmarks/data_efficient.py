@@ -1,14 +1,31 @@
-"""Data-efficient training on Fashion-MNIST: the protocol's pieces.
+"""Data-efficient training on Fashion-MNIST: the protocol and its driver.
 
 DESIGN.md's protocol (after DiffAugment, Zhao et al. 2020, and ADA,
 Karras et al. 2020): train on a seeded, class-balanced subset of the
 Fashion-MNIST training split (600 images: 60 per class; 6,000: 600 per
-class; numpy `default_rng(0)`, the first N per class of a permutation),
-score 10,000 samples against the full test split. This module holds the
-subset, the recipes compared (the rows of the issue's table) and the
-training of one recipe for a wall-time budget; the scoring is
-`keras_gan.metrics.scoring.score` on a `ModelSampler` of the trained
-generator.
+class; numpy `default_rng(0)`, the first N per class of a permutation of
+the original IDX order), score 10,000 samples against the full test
+split. This module holds the subset, the recipes compared (the rows of the
+issue's table), the training of one recipe for a wall-time budget, and the
+study that runs them:
+
+    python -m benchmarks.data_efficient --sizes=600,6000 --minutes=30 \\
+        --output=runs/data_efficient
+
+For each size, the recipes train side by side for the same wall time (one
+process and one TensorFlow thread each, started together, so all see the
+same machine load); each worker saves its generator (the weight average
+when the recipe keeps one) as `rows/<size>_<recipe>/generator.keras` with
+a `train.json`. Then every generator is scored by
+`keras_gan.metrics.scoring.score` on a `ModelSampler` (the Fashion-MNIST
+classifier's features against the 10,000 test images, beside the real
+floor). The run is resumable per row: a row with its `train.json` is not
+retrained (rerun the command after a crash), and one with its
+`score.json` for the same samples and seed is not rescored. A row resumed
+alone trains beside fewer others than its size's first rows did: for the
+published figures, train each size's rows in one go. The output folder
+gets `results.json`, `results.md` (the table) and a sample grid per row,
+`samples_<size>_<recipe>.png`; the command prints the table.
 
 Rows: the Fashion-MNIST DCGAN preset's recipe without augmentation, with
 DiffAugment and with ADA; the ResNet + spectral norm + hinge recipe
@@ -16,11 +33,17 @@ DiffAugment and with ADA; the ResNet + spectral norm + hinge recipe
 """
 
 import dataclasses
+import json
+import os
+import sys
+import time
 
 import keras
 import numpy as np
 
 import keras_gan
+from benchmarks import quality
+from keras_gan import files
 from keras_gan.callbacks.time_budget import TimeBudget
 
 
@@ -145,3 +168,388 @@ def train_recipe(recipe, images, seconds, seed=0, max_steps=None):
         verbose=0,
     )
     return gan, history
+
+
+# -- The study: every recipe at every size, side by side, then scored --
+
+SIZES = (600, 6000)
+NUM_CLASSES = 10
+FIGURES = ("frechet_distance", "kid_mean", "precision", "recall")
+
+
+def baseline_of(name):
+    """The recipe a row is compared with: the same recipe without
+    augmentation (`None` for a row without augmentation, or none listed)."""
+    recipe = RECIPES[name]
+    if recipe.augment is None:
+        return None
+    plain = dataclasses.replace(recipe, augment=None)
+    return next((n for n, r in RECIPES.items() if r == plain), None)
+
+
+def row_dir(output_dir, size, name):
+    """The folder of one row's run: `output_dir/rows/<size>_<recipe>`."""
+    return os.path.join(output_dir, "rows", f"{size}_{name}")
+
+
+def _row_trained(path):
+    return os.path.exists(os.path.join(path, "train.json"))
+
+
+def training_images(size, seed=0):
+    """The protocol's subset of `size` training images, `[size, 28, 28,
+    1]` in [-1, 1], and their labels (the original IDX files of
+    `/usr/share/datasets/fashion-mnist`, in their order)."""
+    from keras_gan.metrics._fashion_mnist_idx import load_fashion_mnist_idx
+
+    images, labels = load_fashion_mnist_idx("train")
+    if size % NUM_CLASSES:
+        raise ValueError(
+            "Invalid value for argument `size`. Expected a multiple of "
+            f"{NUM_CLASSES} (a class-balanced subset). Received: size={size}"
+        )
+    indices = balanced_subset(labels, size // NUM_CLASSES, seed=seed)
+    return images[indices], labels[indices]
+
+
+def train_row(name, images, seconds, output_dir, seed=0, max_steps=None):
+    """Trains one recipe on `images` and saves what scoring needs.
+
+    Writes `generator.keras` (the generator to sample from: the weight
+    average when the recipe keeps one) and then `train.json` (recipe,
+    images, steps, seconds of building and training, images seen, the last
+    epoch's logged values), whose presence marks the row done.
+
+    Args:
+        name: A key of `RECIPES`.
+        images: The training images, `[N, 28, 28, 1]` in [-1, 1].
+        seconds: Wall-time budget of the training.
+        output_dir: The row's folder.
+        seed: Seed of the weights, noise and data order. Defaults to `0`.
+        max_steps: Stop after this many steps too. Defaults to `None`.
+
+    Returns:
+        The dict written to `train.json`.
+    """
+    recipe = RECIPES[name]
+    started = time.monotonic()
+    gan, history = train_recipe(recipe, images, seconds, seed, max_steps)
+    seconds_spent = time.monotonic() - started
+    generator = gan.sample_generator
+    files.atomic_write(
+        os.path.join(output_dir, "generator.keras"),
+        generator.save,
+        suffix=".keras",
+    )
+    summary = {
+        "recipe": name,
+        "settings": dataclasses.asdict(recipe),
+        "images": len(images),
+        "seed": seed,
+        "steps": gan.generator_steps,
+        "seconds": round(seconds_spent, 1),
+        "images_seen": gan.generator_steps * recipe.batch_size,
+        "sampled_from": "weight average" if recipe.ema_decay else "generator",
+        "last_logs": {k: float(v[-1]) for k, v in history.history.items()},
+    }
+    files.write_json(os.path.join(output_dir, "train.json"), summary)
+    return summary
+
+
+def _worker_command(name, size, minutes, output_dir, seed, threads):
+    return [
+        sys.executable,
+        "-m",
+        "benchmarks.data_efficient",
+        f"--worker={name}",
+        f"--sizes={size}",
+        f"--minutes={minutes}",
+        f"--output={output_dir}",
+        f"--seed={seed}",
+        f"--threads={threads}",
+    ]
+
+
+def run_study(
+    output_dir,
+    sizes=SIZES,
+    names=None,
+    minutes=30.0,
+    num_samples=10000,
+    seed=0,
+    threads=1,
+    train=True,
+    scorer=None,
+):
+    """Trains the rows that are not done yet, scores them all, writes the
+    results.
+
+    Args:
+        output_dir: Where everything goes (see the module docstring).
+        sizes: Training-set sizes. Defaults to `(600, 6000)`.
+        names: Recipes (keys of `RECIPES`). Defaults to `None`: all.
+        minutes: Training minutes of each row. Defaults to `30.0`.
+        num_samples: Generated (and real floor) images scored. Defaults
+            to `10000`.
+        seed: Seed of the training runs and of the scored noise. Defaults
+            to `0`.
+        threads: TensorFlow threads per training process. Defaults to
+            `1`.
+        train: Whether to train missing rows; `False` scores what is
+            there. Defaults to `True`.
+        scorer: The scorer. Defaults to `None`:
+            `scoring.make_scorer("fashion_mnist")`, made only when a row
+            or the floor has no saved figures yet.
+
+    Returns:
+        The results dict (also in `results.json`).
+    """
+    from keras_gan import plots
+    from keras_gan.metrics import scoring
+
+    output_dir = os.path.abspath(output_dir)
+    names = list(names or RECIPES)
+    for name in names:
+        if name not in RECIPES:
+            raise ValueError(
+                "Invalid value for argument `names`. Expected recipes among "
+                f"{sorted(RECIPES)}. Received: {name!r}"
+            )
+    started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+    trained_now = []
+    for size in sizes:
+        pending = [
+            name
+            for name in names
+            if not _row_trained(row_dir(output_dir, size, name))
+        ]
+        if not (train and pending):
+            continue
+        folders = [row_dir(output_dir, size, name) for name in pending]
+        for folder in folders:
+            os.makedirs(folder, exist_ok=True)
+        quality._run_all(
+            [
+                _worker_command(name, size, minutes, folder, seed, threads)
+                for name, folder in zip(pending, folders)
+            ],
+            [os.path.join(folder, "train.log") for folder in folders],
+            parallel=len(pending),
+            threads=threads,
+        )
+        trained_now += [f"{size}_{name}" for name in pending]
+    made = [scorer]
+
+    def get_scorer():
+        if made[0] is None:
+            made[0] = scoring.make_scorer("fashion_mnist")
+        return made[0]
+
+    results = {
+        "started": started,
+        "minutes": minutes,
+        "threads": threads,
+        "seed": seed,
+        "num_samples": num_samples,
+        "trained_now": trained_now,
+        "scorer": None,
+        "floor": None,
+        "rows": [],
+    }
+    for size in sizes:
+        for name in names:
+            folder = row_dir(output_dir, size, name)
+            if not _row_trained(folder):
+                continue
+            report = _score_row(folder, get_scorer, num_samples, seed)
+            results["scorer"] = report["scorer"]
+            picture = os.path.join(
+                output_dir, f"samples_{size}_{name.replace('+', '-')}.png"
+            )
+            plots.save_png(
+                plots.tile_images(np.asarray(report.pop("samples"))),
+                picture,
+                scale=2,
+            )
+            results["rows"].append(
+                {
+                    "size": size,
+                    "recipe": name,
+                    "baseline": baseline_of(name),
+                    "figures": report["model"],
+                    "training": files.read_json(
+                        os.path.join(folder, "train.json")
+                    ),
+                    "samples_png": picture,
+                }
+            )
+    if results["rows"]:
+        results["floor"] = _floor(output_dir, get_scorer, num_samples, seed)
+    add_fd_changes(results["rows"])
+    results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+    quality._write_results(output_dir, results, format_results(results))
+    return results
+
+
+def _score_row(folder, get_scorer, num_samples, seed):
+    """The row's figures (`score.json`, computed unless it holds these
+    samples' figures) and 64 samples for its picture."""
+    from keras_gan.metrics import scoring
+
+    path = os.path.join(folder, "score.json")
+    generator = keras.models.load_model(os.path.join(folder, "generator.keras"))
+    sampler = scoring.ModelSampler(generator)
+    report = files.read_json(path) if os.path.exists(path) else None
+    if report is None or (report["num_samples"], report["seed"]) != (
+        num_samples,
+        seed,
+    ):
+        report = scoring.score(
+            sampler, get_scorer(), num_samples, seed=seed, floor=False
+        )
+        files.write_json(path, report)
+    report["samples"] = sampler.sample(64, seed=seed)
+    return report
+
+
+def _floor(output_dir, get_scorer, num_samples, seed):
+    # As many real training images as samples, against the test split;
+    # kept in floor.json like a row's score.
+    path = os.path.join(output_dir, "floor.json")
+    if os.path.exists(path):
+        saved = files.read_json(path)
+        if (saved["num_samples"], saved["seed"]) == (num_samples, seed):
+            return saved["figures"]
+    figures = {
+        key: value if isinstance(value, int) else float(value)
+        for key, value in get_scorer().floor(num_samples, seed).items()
+    }
+    files.write_json(
+        path, {"num_samples": num_samples, "seed": seed, "figures": figures}
+    )
+    return figures
+
+
+def add_fd_changes(rows):
+    """Sets each row's `fd_change`: the relative change of its Frechet
+    distance against its baseline's at the same size, `(FD - FD_base) /
+    FD_base` (-0.3: 30% lower), or `None` without a baseline row.
+
+    Args:
+        rows: Row dicts with `size`, `recipe`, `baseline` and `figures`.
+
+    Returns:
+        `rows`, changed in place.
+    """
+    fd = {
+        (row["size"], row["recipe"]): row["figures"]["frechet_distance"]
+        for row in rows
+    }
+    for row in rows:
+        base = fd.get((row["size"], row["baseline"]))
+        row["fd_change"] = (
+            None
+            if base is None
+            else (row["figures"]["frechet_distance"] - base) / base
+        )
+    return rows
+
+
+def format_results(results):
+    """The Markdown table of `run_study` results: a row per size and
+    recipe, then the real floor."""
+    lines = [
+        "| images | recipe | FD | KID | precision | recall | steps | FD vs "
+        "no augmentation |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in results["rows"]:
+        cells = [quality._format(row["figures"].get(f)) for f in FIGURES]
+        change = row.get("fd_change")
+        lines.append(
+            f"| {row['size']} | {row['recipe']} | "
+            + " | ".join(cells)
+            + f" | {row['training']['steps']} | "
+            + ("-" if change is None else f"{100 * change:+.1f}%")
+            + " |"
+        )
+    floor = results.get("floor")
+    if floor:
+        cells = [quality._format(floor.get(f)) for f in FIGURES]
+        lines.append(
+            f"| real floor ({results['num_samples']} training images) | | "
+            + " | ".join(cells)
+            + " | | |"
+        )
+    return "\n".join(lines)
+
+
+# -- Command line --
+
+
+def _define_flags():
+    from absl import flags
+
+    flags.DEFINE_list(
+        "sizes", [str(s) for s in SIZES], "Training-set sizes (images)."
+    )
+    flags.DEFINE_list(
+        "recipes", list(RECIPES), f"Rows to run, among {list(RECIPES)}."
+    )
+    flags.DEFINE_float("minutes", 30.0, "Training minutes of each row.")
+    flags.DEFINE_string("output", "runs/data_efficient", "Output folder.")
+    flags.DEFINE_integer("num_samples", 10000, "Images scored per row.")
+    flags.DEFINE_integer("seed", 0, "Seed of the runs and scored noise.")
+    flags.DEFINE_integer("threads", 1, "TensorFlow threads per row.")
+    flags.DEFINE_bool("train", True, "Train missing rows (else score only).")
+    flags.DEFINE_enum(
+        "worker",
+        None,
+        list(RECIPES),
+        "Internal: train this recipe at --sizes (one) into --output.",
+    )
+    return flags.FLAGS
+
+
+def main(argv):
+    from absl import app
+
+    if len(argv) > 1:
+        raise app.UsageError(f"Unexpected arguments: {argv[1:]}")
+    flags = _FLAGS
+    try:
+        sizes = [int(size) for size in flags.sizes]
+    except ValueError:
+        raise app.UsageError(
+            f"Expected integer --sizes. Received: {','.join(flags.sizes)}"
+        ) from None
+    if flags.worker:
+        quality._limit_threads(flags.threads)
+        images, _ = training_images(sizes[0])
+        summary = train_row(
+            flags.worker,
+            images,
+            flags.minutes * 60,
+            flags.output,
+            seed=flags.seed,
+        )
+        print(json.dumps(summary))
+        return
+    results = run_study(
+        flags.output,
+        sizes=sizes,
+        names=flags.recipes,
+        minutes=flags.minutes,
+        num_samples=flags.num_samples,
+        seed=flags.seed,
+        threads=flags.threads,
+        train=flags.train,
+    )
+    quality.print_results(format_results(results), flags.output)
+
+
+if __name__ == "__main__":
+    from absl import app
+
+    _FLAGS = _define_flags()
+    app.run(main)

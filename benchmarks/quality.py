@@ -771,7 +771,7 @@ def main(argv):
             num_samples=flags.num_samples,
             **side_by_side,
         )
-        print(format_fashion(results))
+        table = format_fashion(results)
     else:
         results = mixture_study(
             flags.mixtures,
@@ -781,8 +781,15 @@ def main(argv):
             parallel=flags.parallel,
             threads=flags.threads,
         )
-        print(format_mixtures(results))
-    path = os.path.join(os.path.abspath(flags.output), "results.json")
+        table = format_mixtures(results)
+    print_results(table, flags.output)
+
+
+def print_results(table, output_dir):
+    """Prints a study's table and where its results went (commands
+    only)."""
+    print(table)
+    path = os.path.join(os.path.abspath(output_dir), "results.json")
     print(f"Wrote {path}")
 
 

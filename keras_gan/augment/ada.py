@@ -8,7 +8,7 @@ from keras import ops
 
 from keras_gan import distribute
 from keras_gan.augment import transforms
-from keras_gan.augment.base import Augmentation
+from keras_gan.augment.base import Augmentation, chain
 
 AUGMENTATIONS = (
     "flip",
@@ -133,7 +133,7 @@ class AdaptiveAugment(Augmentation):
         self.sign_sum = state("sign_sum", 0.0)
         self.updates = state("updates", 0.0)
 
-    def augment(self, images, seed_generator):
+    def draw(self, images, seed_generator):
         batch = ops.shape(images)[0]
         height, width = images.shape[1], images.shape[2]
         p = ops.cast(ops.convert_to_tensor(self.p), "float32")
@@ -154,52 +154,48 @@ class AdaptiveAugment(Augmentation):
             )
 
         zeros = ops.zeros((batch,), "int32")
+        steps = []
         for name in self.names:
             if name == "flip":
                 halves = draw(keras.random.uniform) < 0.5
-                images = transforms.flip_columns(
-                    images, ops.logical_and(chosen(), halves)
-                )
+                flips = ops.logical_and(chosen(), halves)
+                steps.append((transforms.flip_columns, (flips,)))
             elif name == "rotate90":
                 if height != width:
                     raise ValueError(
                         "The `rotate90` augmentation needs square images. "
                         f"Received images of {height}x{width}."
                     )
-                images = transforms.rotate90(
-                    images, ops.where(chosen(), integers(0, 4), zeros)
-                )
+                turns = ops.where(chosen(), integers(0, 4), zeros)
+                steps.append((transforms.rotate90, (turns,)))
             elif name == "translation":
                 rows, columns = (
                     int(height * 0.125 + 0.5),
                     int(width * 0.125 + 0.5),
                 )
                 select = chosen()
-                images = transforms.translation(
-                    images,
+                shifts = (
                     ops.where(select, integers(-rows, rows + 1), zeros),
                     ops.where(select, integers(-columns, columns + 1), zeros),
                 )
+                steps.append((transforms.translation, shifts))
             elif name == "brightness":
                 shift = draw(keras.random.normal, stddev=0.2)
-                images = transforms.brightness(
-                    images, ops.where(chosen(), shift, 0.0)
-                )
+                shift = ops.where(chosen(), shift, 0.0)
+                steps.append((transforms.brightness, (shift,)))
             elif name in ("contrast", "saturation"):
                 stddev = 0.5 if name == "contrast" else 1.0
                 factor = ops.power(
                     2.0, draw(keras.random.normal, stddev=stddev)
                 )
-                apply = getattr(transforms, name)
-                images = apply(images, ops.where(chosen(), factor, 1.0))
+                factor = ops.where(chosen(), factor, 1.0)
+                steps.append((getattr(transforms, name), (factor,)))
             else:  # cutout
                 size = (int(height * 0.5 + 0.5), int(width * 0.5 + 0.5))
-                select = ops.reshape(chosen(), (-1, 1, 1, 1))
-                cut = transforms.cutout(
-                    images, integers(0, height), integers(0, width), size
-                )
-                images = ops.where(select, cut, images)
-        return images
+                select = chosen()
+                centres = (integers(0, height), integers(0, width))
+                steps.append((_cutout_where, (select, *centres, size)))
+        return chain(steps)
 
     def observe(self, real_outputs):
         real_outputs = ops.cast(ops.stop_gradient(real_outputs), "float32")
@@ -237,3 +233,8 @@ class AdaptiveAugment(Augmentation):
             }
         )
         return config
+
+
+def _cutout_where(images, select, center_rows, center_columns, size):
+    cut = transforms.cutout(images, center_rows, center_columns, size)
+    return ops.where(ops.reshape(select, (-1, 1, 1, 1)), cut, images)

@@ -7,7 +7,7 @@ from keras import ops
 
 from keras_gan import distribute
 from keras_gan.augment import transforms
-from keras_gan.augment.base import Augmentation
+from keras_gan.augment.base import Augmentation, chain
 
 POLICIES = ("color", "translation", "cutout")
 
@@ -58,7 +58,7 @@ class DiffAugment(Augmentation):
         self.policy = ",".join(names)
         self.policies = tuple(names)
 
-    def augment(self, images, seed_generator):
+    def draw(self, images, seed_generator):
         batch = ops.shape(images)[0]
         height, width = images.shape[1], images.shape[2]
 
@@ -80,32 +80,34 @@ class DiffAugment(Augmentation):
                 seed=seed_generator,
             )
 
+        steps = []
         for policy in self.policies:
             if policy == "color":
-                images = transforms.brightness(images, uniform(-0.5, 0.5))
-                images = transforms.saturation(images, uniform(0.0, 2.0))
-                images = transforms.contrast(images, uniform(0.5, 1.5))
+                steps += [
+                    (transforms.brightness, (uniform(-0.5, 0.5),)),
+                    (transforms.saturation, (uniform(0.0, 2.0),)),
+                    (transforms.contrast, (uniform(0.5, 1.5),)),
+                ]
             elif policy == "translation":
                 rows, columns = (
                     int(height * 0.125 + 0.5),
                     int(width * 0.125 + 0.5),
                 )
-                images = transforms.translation(
-                    images,
+                shifts = (
                     integers(-rows, rows + 1),
                     integers(-columns, columns + 1),
                 )
+                steps.append((transforms.translation, shifts))
             else:
                 size = (int(height * 0.5 + 0.5), int(width * 0.5 + 0.5))
                 # The reference's range of centres: the whole image, one
                 # more row (column) for an even cutout size.
-                images = transforms.cutout(
-                    images,
+                centres = (
                     integers(0, height + (1 - size[0] % 2)),
                     integers(0, width + (1 - size[1] % 2)),
-                    size,
                 )
-        return images
+                steps.append((transforms.cutout, (*centres, size)))
+        return chain(steps)
 
     def get_config(self):
         config = super().get_config()

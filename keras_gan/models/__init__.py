@@ -8,6 +8,8 @@ from keras_gan.models.conditional import (
     conditional_dcgan_generator,
     conditional_mlp_discriminator,
     conditional_mlp_generator,
+    conditional_resnet_discriminator,
+    conditional_resnet_generator,
     conditioning_names,
 )
 from keras_gan.models.dcgan import dcgan_discriminator, dcgan_generator
@@ -30,6 +32,7 @@ def architecture_names():
 _CONDITIONAL_ARCHITECTURES = {
     "dcgan": (conditional_dcgan_generator, conditional_dcgan_discriminator),
     "mlp": (conditional_mlp_generator, conditional_mlp_discriminator),
+    "resnet": (conditional_resnet_generator, conditional_resnet_discriminator),
 }
 
 
@@ -109,6 +112,8 @@ __all__ = [
     "conditional_dcgan_generator",
     "conditional_mlp_discriminator",
     "conditional_mlp_generator",
+    "conditional_resnet_discriminator",
+    "conditional_resnet_generator",
     "conditioning_names",
     "dcgan_discriminator",
     "dcgan_generator",

@@ -11,8 +11,11 @@ from keras_gan import augment as augment_module
 from keras_gan import distribute
 from keras_gan import losses as losses_module
 from keras_gan.arguments import check_positive_int
+from keras_gan.augment.base import AugmentedDiscriminator
 from keras_gan.layers import advance_power_iterations, conditioning
 from keras_gan.models import keras_callbacks, real_batches
+
+PENALTY_INPUTS = ("augmented", "raw")
 
 
 def _default_optimizer():
@@ -97,10 +100,21 @@ class GAN(keras.Model):
         augment: Differentiable augmentation of the discriminator's inputs
             (`keras_gan.augment.DiffAugment`, `AdaptiveAugment`, or their
             names `"diffaugment"`, `"ada"`): applied to the real and the
-            generated batch of every discriminator update (penalties see
-            the augmented batches too) and to the generated batch of the
-            generator update, never in evaluation or sampling. Logs
-            `augment_p` (and `ada_r_t` for ADA). Defaults to `None`.
+            generated batch of every discriminator update and to the
+            generated batch of the generator update, never in evaluation
+            or sampling. Logs `augment_p` (and `ada_r_t` for ADA).
+            Defaults to `None`.
+        penalty_inputs: What the input penalties (R1, gradient penalty)
+            see when `augment` is set: `"augmented"`, the discriminator
+            through the update's augmentation of its real batch (the same
+            draws as the real pass), differentiated with respect to the
+            raw batches: R1 is `||grad_x D(T(x))||^2`, as the DiffAugment
+            and StyleGAN2-ADA code computes it; the gradient penalty
+            interpolates the raw batches and looks through the same `T`.
+            `"raw"`: the discriminator itself on the un-augmented
+            batches, `||grad_x D(x)||^2`. Output penalties (LeCam) always
+            see the outputs of the update's (augmented) passes. Defaults
+            to `"augmented"`.
         **kwargs: Passed to `keras.Model` (`name`, `dtype`...).
 
     Example:
@@ -128,6 +142,7 @@ class GAN(keras.Model):
         ema_decay=None,
         num_classes=None,
         augment=None,
+        penalty_inputs="augmented",
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -157,6 +172,12 @@ class GAN(keras.Model):
                 "Invalid value for argument `ema_decay`. Expected None or "
                 f"a number in (0, 1). Received: ema_decay={ema_decay!r}"
             )
+        if penalty_inputs not in PENALTY_INPUTS:
+            raise ValueError(
+                "Invalid value for argument `penalty_inputs`. Expected one "
+                f"of {list(PENALTY_INPUTS)}. Received: "
+                f"penalty_inputs={penalty_inputs!r}"
+            )
         _check_compatible(generator, discriminator)
         self.generator = generator
         self.discriminator = discriminator
@@ -183,6 +204,7 @@ class GAN(keras.Model):
         self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
         self.penalty_trackers = []
         self.augment = augment_module.get(augment)
+        self.penalty_inputs = penalty_inputs
         # Means over the epoch like every logged key, so the metrics log's
         # rows (means since the previous row) hold the value of each step.
         self.augment_trackers = [
@@ -359,6 +381,7 @@ class GAN(keras.Model):
             "augment": (
                 None if self.augment is None else serialize(self.augment)
             ),
+            "penalty_inputs": self.penalty_inputs,
         }
 
     @classmethod
@@ -697,8 +720,11 @@ class GAN(keras.Model):
         return outputs if select is None else select(outputs)
 
     def _discriminator_loss(self, real, generated, labels, training):
-        if training:
-            real, generated = self._augmented(real), self._augmented(generated)
+        raw, transform = (real, generated), None
+        if training and self.augment is not None:
+            # One draw for the real batch, kept for the penalties.
+            transform = self.augment.draw(real, self.seed_generator)
+            real, generated = transform(real), self._augmented(generated)
         discriminator = self._discriminator_at(labels)
         real_out = ops.cast(discriminator(real, training=training), "float32")
         if training and self.augment is not None:
@@ -716,6 +742,10 @@ class GAN(keras.Model):
             )
         else:
             d_loss = loss.discriminator_loss(real_out, fake_out)
+        if transform is not None:  # see `penalty_inputs`
+            real, generated = raw
+            if self.penalty_inputs == "augmented":
+                discriminator = AugmentedDiscriminator(discriminator, transform)
         penalty_values = [
             p(
                 self._adversarial(real_out),

@@ -48,14 +48,41 @@ def _check_attention(attention_resolution, resolutions):
         )
 
 
-def _generator_block(x, filters):
+def _batch_norm(x):
+    return layers.BatchNormalization()(x)
+
+
+def _generator_block(x, filters, normalize):
     shortcut = layers.Conv2D(filters, 1)(layers.UpSampling2D(2)(x))
-    h = layers.ReLU()(layers.BatchNormalization()(x))
+    h = layers.ReLU()(normalize(x))
     h = layers.UpSampling2D(2)(h)
     h = layers.Conv2D(filters, 3, padding="same")(h)
-    h = layers.ReLU()(layers.BatchNormalization()(h))
+    h = layers.ReLU()(normalize(h))
     h = layers.Conv2D(filters, 3, padding="same")(h)
     return layers.Add()([h, shortcut])
+
+
+def _generator_images(
+    x, image_shape, base_filters, attention_resolution, normalize=_batch_norm
+):
+    """The residual generator's layers on a noise tensor `x` (`[batch,
+    features]`), returning images in [-1, 1]. `normalize` makes each
+    batch normalisation (the conditional players pass a class-conditional
+    one)."""
+    start, doublings = _upsampling_plan(image_shape)
+    _check_attention(attention_resolution, _resolutions(start, doublings))
+    filters = base_filters * 2 ** (doublings - 1)
+    x = layers.Dense(start * start * filters * 2)(x)
+    x = layers.Reshape((start, start, filters * 2))(x)
+    for index in range(doublings):
+        if start * 2**index == attention_resolution:
+            x = SelfAttention(spectral_norm=False)(x)
+        x = _generator_block(
+            x, base_filters * 2 ** (doublings - 1 - index), normalize
+        )
+    x = layers.ReLU()(normalize(x))
+    x = layers.Conv2D(image_shape[-1], 3, padding="same")(x)
+    return layers.Activation("tanh", dtype="float32")(x)
 
 
 def resnet_generator(
@@ -88,19 +115,10 @@ def resnet_generator(
     generator = keras_gan.models.resnet_generator(128, (32, 32, 3))
     ```
     """
-    start, doublings = _upsampling_plan(image_shape)
-    _check_attention(attention_resolution, _resolutions(start, doublings))
     z = keras.Input((latent_dim,), name="z")
-    filters = base_filters * 2 ** (doublings - 1)
-    x = layers.Dense(start * start * filters * 2)(z)
-    x = layers.Reshape((start, start, filters * 2))(x)
-    for index in range(doublings):
-        if start * 2**index == attention_resolution:
-            x = SelfAttention(spectral_norm=False)(x)
-        x = _generator_block(x, base_filters * 2 ** (doublings - 1 - index))
-    x = layers.ReLU()(layers.BatchNormalization()(x))
-    x = layers.Conv2D(image_shape[-1], 3, padding="same")(x)
-    outputs = layers.Activation("tanh", dtype="float32")(x)
+    outputs = _generator_images(
+        z, image_shape, base_filters, attention_resolution
+    )
     return keras.Model(z, outputs, name=name)
 
 
@@ -158,10 +176,20 @@ def resnet_discriminator(
     discriminator = keras_gan.models.resnet_discriminator((32, 32, 3))
     ```
     """
+    inputs = keras.Input(tuple(image_shape), name="images")
+    features = _discriminator_features(
+        inputs, image_shape, base_filters, attention_resolution
+    )
+    outputs = SpectralNormalization(layers.Dense(1, dtype="float32"))(features)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def _discriminator_features(x, image_shape, base_filters, attention_resolution):
+    """The residual discriminator's layers on images `x` (channels may be
+    added, as the concat conditioning does), up to the summed features
+    `[batch, filters]` its linear output reads."""
     start, doublings = _upsampling_plan(image_shape)
     _check_attention(attention_resolution, _resolutions(start, doublings))
-    inputs = keras.Input(tuple(image_shape), name="images")
-    x = inputs
     for index in range(doublings):
         x = _discriminator_block(
             x, base_filters * 2**index, downsample=True, first=index == 0
@@ -172,7 +200,4 @@ def resnet_discriminator(
     x = _discriminator_block(
         x, base_filters * 2 ** (doublings - 1), downsample=False, first=False
     )
-    x = layers.ReLU()(x)
-    x = SumPooling2D()(x)
-    outputs = SpectralNormalization(layers.Dense(1, dtype="float32"))(x)
-    return keras.Model(inputs, outputs, name=name)
+    return SumPooling2D()(layers.ReLU()(x))

@@ -10,6 +10,7 @@ import math
 import os
 
 from keras_gan import augment, distribute, losses, models
+from keras_gan.models.gan import PENALTY_INPUTS
 
 AUTO = "auto"
 LOSS_THRESHOLD_MODES = ("below", "above")
@@ -178,6 +179,12 @@ class TrainConfig:
             discriminator updates, with this times the weight (lazy R1).
         ada_target: With `augment="ada"`: the target of the overfitting
             signal `r_t = E[sign(D(real))]`.
+        penalty_inputs: With `augment` and an input penalty (R1, gradient
+            penalty): `"augmented"`, the penalty differentiates the
+            discriminator through the update's augmentation with respect
+            to the raw batch (the DiffAugment and ADA reference code), or
+            `"raw"`, the penalty is computed on the un-augmented batch
+            (`GAN(penalty_inputs=...)`).
         fresh_d_every_n_epochs: Every this many epochs, train a fresh
             discriminator on real versus generated samples and log its
             held-out figures (`fresh_d_accuracy`, `fresh_d_real`,
@@ -248,6 +255,7 @@ class TrainConfig:
     augment: str | None = None
     r1_interval: int = 1
     ada_target: float = 0.6
+    penalty_inputs: str = "augmented"
     fresh_d_every_n_epochs: int | None = None
     fresh_d_tolerance: float | None = None
     fresh_d_patience: int | None = None
@@ -572,6 +580,11 @@ def _errors(config):
         "ada_target",
         _is_number(config.ada_target) and -1 <= config.ada_target <= 1,
         "a number in [-1, 1]",
+    )
+    check(
+        "penalty_inputs",
+        config.penalty_inputs in PENALTY_INPUTS,
+        f"one of {list(PENALTY_INPUTS)}",
     )
     if config.strategy == "multi_worker" and config.max_train_minutes:
         # Each worker has its own clock: they could stop at different steps

@@ -502,6 +502,7 @@ def _build_gan(config, spec, architecture, total_steps):
             if config.augment == "ada"
             else config.augment
         ),
+        penalty_inputs=config.penalty_inputs,
     )
     penalties = [losses.get_penalty(name) for name in config.penalties]
     if config.penalty_weights:

@@ -124,9 +124,9 @@ class _Recording(keras_gan.augment.Augmentation):
             shape=(), initializer="zeros", trainable=False, name="observed"
         )
 
-    def augment(self, images, seed_generator):
+    def draw(self, images, seed_generator):
         self.calls.assign_add(1.0)
-        return images * 1.0
+        return lambda x: x * 1.0
 
     def observe(self, real_outputs):
         self.observed.assign_add(1.0)
@@ -258,3 +258,86 @@ def test_augmentation_composes_with_every_loss_and_penalty(loss):
     history = gan.fit(_images(32), batch_size=8, epochs=1, verbose=0)
     assert all(np.isfinite(v[-1]) for v in history.history.values())
     assert np.isfinite(gan.generate(4)).all()
+
+
+class _Known(keras_gan.augment.Augmentation):
+    """A fixed affine augmentation: T(x) = mask * 2x + 0.5, the mask
+    zeroing the left half (like a cutout, the gradient there is 0)."""
+
+    MASK = (np.arange(SHAPE[1]) >= SHAPE[1] // 2).reshape(1, -1, 1)
+
+    def draw(self, images, seed_generator):
+        return lambda x: self.MASK.astype("float32") * 2.0 * x + 0.5
+
+
+def _fixed_discriminator(quadratic):
+    # D(x) = 0.5 * sum(x^2) (input gradient x) or sum(x) (gradient 1).
+    x = keras.Input(SHAPE)
+    h = keras.layers.Multiply()([x, x]) if quadratic else x
+    weight = 0.5 if quadratic else 1.0
+    out = keras.layers.Dense(
+        1,
+        use_bias=False,
+        kernel_initializer=keras.initializers.Constant(weight),
+    )(keras.layers.Flatten()(h))
+    return keras.Model(x, out)
+
+
+@pytest.mark.parametrize("penalty", ["r1", "gp"])
+def test_penalty_inputs_augmented_looks_through_the_draw_raw_skips_it(penalty):
+    real = _images(8)
+    mask = np.broadcast_to(_Known.MASK, SHAPE).astype("float32")
+    logged = {}
+    for inputs in ("augmented", "raw"):
+        generator, _ = _players()
+        gan = keras_gan.GAN(
+            generator,
+            _fixed_discriminator(quadratic=penalty == "r1"),
+            seed=0,
+            augment=_Known(),
+            penalty_inputs=inputs,
+        )
+        gan.compile(
+            penalties=[
+                keras_gan.losses.R1Penalty(1.0)
+                if penalty == "r1"
+                else keras_gan.losses.GradientPenalty(1.0)
+            ]
+        )
+        history = gan.fit(real, batch_size=8, epochs=1, verbose=0)
+        logged[inputs] = history.history
+    key = "r1_penalty" if penalty == "r1" else "gradient_penalty"
+    axes = (1, 2, 3)
+    if penalty == "r1":
+        # grad_x D(T(x)) = 2 mask (2 mask x + 0.5); grad_x D(x) = x.
+        through = 2.0 * mask * (2.0 * mask * real + 0.5)
+        expected = {
+            "augmented": 0.5 * np.mean(np.sum(through**2, axis=axes)),
+            "raw": 0.5 * np.mean(np.sum(real**2, axis=axes)),
+        }
+    else:
+        # A linear D: the gradient is the same at every interpolate.
+        norms = {"augmented": np.sqrt(np.sum((2.0 * mask) ** 2)), "raw": 8.0}
+        expected = {k: (v - 1.0) ** 2 for k, v in norms.items()}
+    for inputs in ("augmented", "raw"):
+        assert logged[inputs][key][0] == pytest.approx(
+            expected[inputs], rel=1e-5
+        )
+    assert expected["augmented"] != pytest.approx(expected["raw"])
+    # The loss's own passes see the augmented batches either way.
+    assert logged["augmented"]["d_real"] == logged["raw"]["d_real"]
+
+
+def test_penalty_inputs_is_checked_and_serialized():
+    generator, discriminator = _players()
+    with pytest.raises(ValueError, match="`penalty_inputs`.*Received"):
+        keras_gan.GAN(generator, discriminator, penalty_inputs="both")
+    gan = keras_gan.GAN(
+        generator, discriminator, augment="ada", penalty_inputs="raw"
+    )
+    assert keras_gan.GAN(generator, discriminator).penalty_inputs == (
+        "augmented"
+    )
+    config = gan.get_config()
+    assert config["penalty_inputs"] == "raw"
+    assert keras_gan.GAN.from_config(config).penalty_inputs == "raw"

@@ -114,14 +114,74 @@ def test_trains_with_hinge_lazy_r1_and_diffaugment():
     assert not np.allclose(layer.u.numpy(), before)
 
 
+@pytest.mark.parametrize("conditioning", ["projection", "concat"])
+def test_conditional_pair_trains_follows_the_labels_and_reloads(
+    conditioning, tmp_path
+):
+    generator, discriminator = models.build_pair(
+        "resnet",
+        (8, 8, 1),
+        16,
+        num_classes=3,
+        conditioning=conditioning,
+        base_filters=4,
+    )
+    sn = keras_gan.layers.spectral_normalization_layers(discriminator)
+    embeddings = [
+        layer for layer in sn if isinstance(layer.layer, keras.layers.Embedding)
+    ]
+    assert len(embeddings) == (conditioning == "projection")
+    assert not any(
+        isinstance(x, (keras.layers.Conv2D, keras.layers.Dense))
+        for x in discriminator.layers
+    )  # all inside wrappers, the projection's too
+    before = [layer.u.numpy().copy() for layer in embeddings]
+    gan = keras_gan.GAN(generator, discriminator, num_classes=3, seed=0)
+    # R1 once: the penalty sees the discriminator at the batch's labels.
+    gan.compile(
+        loss="hinge", penalties=["r1"] if conditioning == "projection" else []
+    )
+    rng = np.random.default_rng(1)
+    real = rng.uniform(-1, 1, (16, 8, 8, 1)).astype("float32")
+    history = gan.fit(real, np.arange(16) % 3, batch_size=8, verbose=0)
+    assert gan.generator_steps == 2
+    assert all(np.isfinite(v[-1]) for v in history.history.values())
+    for layer, u in zip(embeddings, before):
+        assert not np.allclose(layer.u.numpy(), u)
+    # One noise, three labels: three images, three logits. (Conditional
+    # batch norm starts as plain batch norm: its classes part in training.)
+    z = np.repeat(_noise(1), 3, axis=0)
+    labels = np.arange(3, dtype="int32")
+    images = np.asarray(generator([z, labels], training=False))
+    assert not np.allclose(images[0], images[1])
+    assert not np.allclose(images[1], images[2])
+    same = np.repeat(images[:1], 3, axis=0)
+    logits = np.asarray(discriminator([same, labels])).ravel()
+    assert len(set(np.round(logits, 6))) == 3
+    path = os.fspath(tmp_path / "gan.keras")
+    gan.save(path)
+    loaded = keras.models.load_model(path)  # safe mode: no Lambda
+    np.testing.assert_allclose(
+        loaded.generate(6, seed=1, labels=[2, 1, 0, 0, 1, 2]),
+        gan.generate(6, seed=1, labels=[2, 1, 0, 0, 1, 2]),
+        rtol=1e-5,
+        atol=1e-6,
+    )
+    np.testing.assert_allclose(
+        loaded.discriminator([same, labels]), logits[:, None], rtol=1e-5
+    )
+
+
 @pytest.mark.slow
 def test_architecture_resnet_through_the_training_application(tmp_path):
+    # Conditional: bin/train --architecture=resnet --conditioning=projection.
     from keras_gan.training import train_lib
     from keras_gan.training.config import TrainConfig
 
     config = TrainConfig(
         dataset="digits",
         architecture="resnet",
+        conditioning="projection",
         base_filters=8,
         latent_dim=8,
         loss="hinge",
@@ -139,7 +199,9 @@ def test_architecture_resnet_through_the_training_application(tmp_path):
     serve = tf.saved_model.load(result.paths["export"]).signatures[
         "serving_default"
     ]
-    samples = serve(z=tf.constant(_noise(4, 8)))["samples"].numpy()
+    labels = tf.constant([0, 3, 5, 9], tf.int32)
+    samples = serve(z=tf.constant(_noise(4, 8)), labels=labels)
+    samples = samples["samples"].numpy()
     assert samples.shape == (4, 8, 8, 1)
     assert samples.min() >= 0.0 and samples.max() <= 1.0
 

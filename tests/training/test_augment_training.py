@@ -68,11 +68,13 @@ def test_diffaugment_and_lazy_r1_from_the_config(tmp_path):
         augment="diffaugment",
         penalties=("r1", "lecam"),
         r1_interval=4,
+        penalty_inputs="raw",
         steps=4,
     )
     train_lib.train(config)
     gan = _restored_gan(config)
     assert isinstance(gan.augment, DiffAugment)
+    assert gan.penalty_inputs == "raw"
     assert gan.penalties[0].interval == 4
     r1 = [float(v) for v in _log(config)["r1_penalty"]]
     # Rows are means since the previous row: the step's own value.
@@ -85,5 +87,7 @@ def test_augment_is_checked(tmp_path):
         _config(tmp_path, augment="mixup")
     with pytest.raises(ConfigError, match="`r1_interval`"):
         _config(tmp_path, r1_interval=0)
+    with pytest.raises(ConfigError, match="`penalty_inputs`.*'both'"):
+        _config(tmp_path, penalty_inputs="both")
     with pytest.raises(ConfigError, match="`augment`.*points"):
         train_lib.train(_config(tmp_path, dataset="ring", augment="ada"))
