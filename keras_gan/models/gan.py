@@ -101,6 +101,17 @@ class GAN(keras.Model):
             the augmented batches too) and to the generated batch of the
             generator update, never in evaluation or sampling. Logs
             `augment_p` (and `ada_r_t` for ADA). Defaults to `None`.
+        single_generator_pass: With k > 1, generate the fake batches of a
+            step's k discriminator updates in one generator call on
+            `k * batch` noise, split in k, instead of one call per update.
+            The generator is fixed during those updates, so for a generator
+            whose examples do not interact this is the same computation in
+            larger kernels. A generator with batch normalisation (training
+            mode) normalises the k batches together, over `k * batch`
+            examples, and moves its moving averages once per step instead
+            of k times: close, but not the same math. The noise is drawn in
+            one piece, so one seed gives other (equally distributed) values
+            than the k-call path. Defaults to `False`.
         **kwargs: Passed to `keras.Model` (`name`, `dtype`...).
 
     Example:
@@ -128,6 +139,7 @@ class GAN(keras.Model):
         ema_decay=None,
         num_classes=None,
         augment=None,
+        single_generator_pass=False,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -157,6 +169,12 @@ class GAN(keras.Model):
                 "Invalid value for argument `ema_decay`. Expected None or "
                 f"a number in (0, 1). Received: ema_decay={ema_decay!r}"
             )
+        if not isinstance(single_generator_pass, bool):
+            raise ValueError(
+                "Invalid value for argument `single_generator_pass`. Expected "
+                f"a bool. Received: single_generator_pass="
+                f"{single_generator_pass!r}"
+            )
         _check_compatible(generator, discriminator)
         self.generator = generator
         self.discriminator = discriminator
@@ -165,6 +183,7 @@ class GAN(keras.Model):
         self.seed = seed
         self.ema_decay = None if ema_decay is None else float(ema_decay)
         self.num_classes = num_classes
+        self.single_generator_pass = single_generator_pass
         self.generator_ema = None
         if ema_decay is not None:
             # Saved and restored with the model under this attribute name.
@@ -359,6 +378,7 @@ class GAN(keras.Model):
             "augment": (
                 None if self.augment is None else serialize(self.augment)
             ),
+            "single_generator_pass": self.single_generator_pass,
         }
 
     @classmethod
@@ -599,9 +619,12 @@ class GAN(keras.Model):
             if labels is not None:
                 labels = self._guarded(labels)
             batch_size = ops.shape(real)[0]
+            generated = [None] * self.discriminator_steps
+            if self.single_generator_pass and self.discriminator_steps > 1:
+                generated = self._generate_for_updates(batch_size, labels)
             for step in range(self.discriminator_steps):
                 self._discriminator_update(
-                    real[:, step], _at_step(labels, step)
+                    real[:, step], _at_step(labels, step), generated[step]
                 )
             # The generator update's labels: the last real batch's.
             self._generator_update(
@@ -731,16 +754,28 @@ class GAN(keras.Model):
             total += ops.sum(self.discriminator.losses)
         return total, penalty_values, real_out, fake_out
 
-    def _discriminator_update(self, real, labels=None):
+    def _generate_for_updates(self, batch_size, labels):
+        # `single_generator_pass`: update i's fakes are rows
+        # [i * batch, (i + 1) * batch) of one call, at that update's labels.
+        k = self.discriminator_steps
+        if labels is not None:  # [batch, k] -> update-major [k * batch]
+            labels = ops.reshape(ops.transpose(labels), (-1,))
+        generated = self._generate(
+            self.generator, self._noise(k * batch_size), labels, True
+        )
+        return ops.split(generated, k, axis=0)
+
+    def _discriminator_update(self, real, labels=None, generated=None):
         # Spectral norm: one power-iteration step per update, before every
         # call of the update (real, fake, penalties) reads sigma.
         advance_power_iterations(self.discriminator)
         # The generator's forward pass stays outside the tape: no gradient
         # can reach the generator from this update. A conditional GAN
         # generates at the real batch's labels.
-        generated = self._generate(
-            self.generator, self._noise(ops.shape(real)[0]), labels, True
-        )
+        if generated is None:
+            generated = self._generate(
+                self.generator, self._noise(ops.shape(real)[0]), labels, True
+            )
         variables = self.discriminator.trainable_variables
         with tf.GradientTape() as tape:
             d_loss, penalty_values, real_out, fake_out = (
