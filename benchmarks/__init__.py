@@ -2,14 +2,17 @@
 
 - `workloads`: the problems (data, architecture, batch size, k) and the
   trainer variants (`ours+xla+spe8`, `plain`, ...).
-- `baseline`: `PlainGAN`, the plain keras.io-style `train_step`.
+- `baseline`: `PlainGAN` and `PlainWGANGP`, the plain keras.io-style
+  `train_step`s.
+- `kerasio`: the players of the keras.io GAN examples.
 - `timing`: interleaved timed windows, medians, resident memory.
 - `flops`: FLOPs per step, counted from the traced step's graph.
 - `peak`: the measured matrix-multiplication peak.
+- `profile`: where a step's time goes, by part, from a profiler trace.
 - `runner`: runs it all; `bin/benchmark` is its command line.
 """
 
-from benchmarks.baseline import PlainGAN
+from benchmarks.baseline import PlainGAN, PlainWGANGP
 from benchmarks.flops import (
     FlopCount,
     TrainStepRecorder,
@@ -29,6 +32,7 @@ __all__ = [
     "BenchmarkConfig",
     "FlopCount",
     "PlainGAN",
+    "PlainWGANGP",
     "TrainStepRecorder",
     "Workload",
     "build_trainer",

@@ -48,8 +48,8 @@ MATMUL_OP_TYPES = frozenset(
     }
 )
 
-# Ops that hide work from a per-op count: calls and control flow.
-_OPAQUE_OP_TYPES = frozenset(
+# Function calls and control flow: their work is in the ops they run.
+CALL_OP_TYPES = frozenset(
     {
         "PartitionedCall",
         "StatefulPartitionedCall",
@@ -59,9 +59,10 @@ _OPAQUE_OP_TYPES = frozenset(
         "StatelessIf",
         "Case",
         "StatelessCase",
-        "Einsum",
     }
 )
+# Ops that hide work from a per-op count.
+_OPAQUE_OP_TYPES = CALL_OP_TYPES | {"Einsum"}
 
 
 # Their out_backprop input: the forward convolution's output gradient.

@@ -8,7 +8,13 @@
   per step counted from the traced step's graph (see `flops`), achieved
   FLOP/s and its fraction of the peak, and the ratio to `plain`;
 - a scaling table: step time against batch size and image size;
-- a memory check: resident memory after N and after M steps.
+- a memory check: resident memory after N and after M steps;
+- a per-op profile (see `profile`) of one workload's step, by part: the
+  workload whose `ours` reached the lowest fraction of the peak, or the
+  one named.
+
+With `quick`, every workload is shrunk (`workloads.quick_workload`: batch
+4, random images for Fashion-MNIST): a smoke run that measures nothing.
 
 The JSON `run_benchmark` returns (and `bin/benchmark --output` writes):
 
@@ -39,9 +45,18 @@ The JSON `run_benchmark` returns (and `bin/benchmark --output` writes):
                "cpu_fraction_of_peak", "error"}],
   "memory": {"workload", "variant", "rss_bytes_by_step": [[step, bytes]],
              "growth_bytes", "peak_rss_bytes"} or null,
+  "profile": {"workload", "description", "chosen_by",
+              "variants": [{"variant", "method", "steps", "ms_per_step",
+                  "busy_ms_per_step", "idle_ms_per_step", "op_ms_per_step",
+                  "parts": [{"part", "ms_per_step", "ms_per_update",
+                             "share", "top_op_types"}],
+                  "op_types", "input_pipeline_ms_per_step"}]} or null,
   "load_average_end", "peak_rss_bytes"
 }
 ```
+
+Variants that are not a step of their own on a workload (`onepass` at
+k = 1) are left out of it.
 
 Rates and times are medians over the timed windows. `ratio_to_plain` and
 `fraction_of_peak` pair the windows of one round (the same minutes of
@@ -68,6 +83,7 @@ import tensorflow as tf
 
 from benchmarks import flops as flops_module
 from benchmarks import peak, timing, workloads
+from benchmarks import profile as profile_module
 
 ALL_WORKLOADS = tuple(workloads.WORKLOADS)
 QUICK_VARIANTS = ("plain", "ours", "ours+spe8")
@@ -80,6 +96,7 @@ FULL_VARIANTS = (
     "ours+xla",
     "ours+xla+spe8",
     "ours+concat",
+    "ours+onepass",
     "ours+bf16",
     "ours+bf16+xla+spe8",
 )
@@ -120,6 +137,14 @@ class BenchmarkConfig:
         memory_workload: Workload of the memory check.
         memory_variant: Variant of the memory check.
         seed: Seed of weights, noise and data order.
+        quick: Shrink every workload (`workloads.quick_workload`) for a
+            smoke run.
+        profile: Profile the measured workload whose `ours` variant
+            reached the lowest fraction of the matmul peak.
+        profile_workload: Profile this workload instead (measured or
+            not). `None`: as `profile` says.
+        profile_variants: The variants profiled.
+        profile_steps: Steps traced per profiled variant.
     """
 
     workloads: tuple = ("dcgan28_fmnist",)
@@ -137,10 +162,18 @@ class BenchmarkConfig:
     memory_workload: str = "dcgan28_fmnist"
     memory_variant: str = "ours"
     seed: int = 0
+    quick: bool = False
+    profile: bool = False
+    profile_workload: str | None = None
+    profile_variants: tuple = ("plain", "ours")
+    profile_steps: int = 5
 
     def validate(self):
         """Raises `ValueError` for names or numbers that cannot work."""
-        for name in (*self.workloads, self.memory_workload):
+        names = [*self.workloads, self.memory_workload]
+        if self.profile_workload is not None:
+            names.append(self.profile_workload)
+        for name in names:
             if name not in workloads.WORKLOADS:
                 raise ValueError(
                     f"Invalid workload {name!r}. Expected one of "
@@ -150,8 +183,14 @@ class BenchmarkConfig:
             *self.variants,
             self.scaling_variant,
             self.memory_variant,
+            *self.profile_variants,
         ):
             workloads.parse_variant(variant)
+        if self.profile_steps < 1:
+            raise ValueError(
+                "Invalid value for `profile_steps`. Expected a positive "
+                f"integer. Received: {self.profile_steps}"
+            )
         if (
             min(self.windows, self.scaling_windows) < 1
             or self.window_seconds <= 0
@@ -211,6 +250,11 @@ def _cpu_model():
     except OSError:
         pass
     return platform.processor()
+
+
+def _workload(config, name):
+    workload = workloads.WORKLOADS[name]
+    return workloads.quick_workload(workload) if config.quick else workload
 
 
 def _gpu_present():
@@ -390,12 +434,14 @@ def run_workload(workload, variants, config, log=print):
     pipeline = timing.time_pipeline(
         dataset, config.pipeline_batches, config.windows
     )
+    variants = [v for v in variants if workloads.variant_applies(workload, v)]
     participants, prepared = {}, {}
     for variant in variants:
         log(f"[{workload.name}] tracing and calibrating {variant}")
-        model, recorder, steps = _prepare(workload, variant, dataset, config)
+        data = workloads.trainer_dataset(workload, variant, dataset)
+        model, recorder, steps = _prepare(workload, variant, data, config)
         prepared[variant] = recorder
-        participants[variant] = timing.fit_participant(model, dataset, steps)
+        participants[variant] = timing.fit_participant(model, data, steps)
     dtypes = {_compute_dtype(v) for v in variants}
     peak_participants, peak_flops = _peak_participants(dtypes, config)
     participants.update(peak_participants)
@@ -491,7 +537,7 @@ def run_memory(config, log=print):
         The report's `memory` entry (see the module docstring).
     """
     first, last = config.memory_steps
-    workload = workloads.WORKLOADS[config.memory_workload]
+    workload = _workload(config, config.memory_workload)
     variant = config.memory_variant
     spe = workloads.steps_per_execution(variant)
     if first % spe:
@@ -500,7 +546,9 @@ def run_memory(config, log=print):
             f"variant's steps_per_execution ({spe})."
         )
     log(f"[memory] {variant} on {workload.name}: {last} steps")
-    dataset = workloads.make_dataset(workload, seed=config.seed)
+    dataset = workloads.trainer_dataset(
+        workload, variant, workloads.make_dataset(workload, seed=config.seed)
+    )
     model = workloads.build_trainer(workload, variant, seed=config.seed)
     participant = timing.fit_participant(model, dataset, first)
     windows = timing.run_interleaved(
@@ -515,6 +563,57 @@ def run_memory(config, log=print):
         "rss_bytes_by_step": [list(p) for p in by_step],
         "growth_bytes": by_step[-1][1] - by_step[0][1],
         "peak_rss_bytes": timing.peak_resident_bytes(),
+    }
+
+
+def lowest_utilisation(report):
+    """The name of the measured workload whose `ours` variant (else its
+    first variant of our trainer) reached the lowest fraction of the
+    matmul peak, or `None`."""
+    candidates = []
+    for workload in report["workloads"]:
+        ours = [
+            e
+            for e in workload["variants"]
+            if workloads.parse_variant(e["variant"])[0] == "ours"
+            and e.get("fraction_of_peak")
+        ]
+        ours.sort(key=lambda e: e["variant"] != "ours")
+        if ours:
+            candidates.append((ours[0]["fraction_of_peak"], workload["name"]))
+    return min(candidates)[1] if candidates else None
+
+
+def run_profile(config, name, chosen_by, log=print):
+    """Profiles `config.profile_variants` on one workload (see `profile`).
+
+    Returns:
+        The report's `profile` entry (see the module docstring).
+    """
+    workload = _workload(config, name)
+    dataset = workloads.make_dataset(workload, seed=config.seed)
+    entries = []
+    for variant in config.profile_variants:
+        if not workloads.variant_applies(workload, variant):
+            continue
+        log(f"[profile] {variant} on {workload.name}")
+        model = workloads.build_trainer(workload, variant, seed=config.seed)
+        spe = workloads.steps_per_execution(variant)
+        steps = spe * math.ceil(config.profile_steps / spe)
+        summary = profile_module.profile_trainer(
+            model,
+            workloads.trainer_dataset(workload, variant, dataset),
+            steps,
+            workload.discriminator_steps,
+        )
+        entries.append({"variant": variant, **summary})
+        del model
+        _release()
+    return {
+        "workload": workload.name,
+        "description": workload.describe(),
+        "chosen_by": chosen_by,
+        "variants": entries,
     }
 
 
@@ -541,21 +640,30 @@ def run_benchmark(config, command=None, log=print):
         "workloads": [],
         "scaling": [],
         "memory": None,
+        "profile": None,
     }
     # The memory check first, while the process holds nothing else.
     if config.memory_steps:
         report["memory"] = run_memory(config, log)
         _release()
     for name in config.workloads:
-        entry = run_workload(
-            workloads.WORKLOADS[name], config.variants, config, log
-        )
+        workload = _workload(config, name)
+        entry = run_workload(workload, config.variants, config, log)
         report["workloads"].append(entry)
         if len(config.workloads) > 1 or config.scaling_image_sizes:
             log(format_workload(entry))  # a long run's partial results
         _release()
     if config.scaling_image_sizes:
         report["scaling"] = run_scaling(config, log)
+    name, chosen_by = config.profile_workload, "named (--profile_workload)"
+    if name is None and config.profile:
+        name = lowest_utilisation(report)
+        chosen_by = "lowest fraction of the fp32 peak of `ours`"
+        if name is None:
+            log("[profile] no measured `ours` to choose a workload by")
+    if name is not None:
+        report["profile"] = run_profile(config, name, chosen_by, log)
+        _release()
     report["load_average_end"] = _load_average()
     report["peak_rss_bytes"] = timing.peak_resident_bytes()
     return report
@@ -674,7 +782,40 @@ def format_report(report):
             f"memory ({memory['variant']} on {memory['workload']}): RSS "
             f"{points}; growth {memory['growth_bytes'] / 2**20:+.0f} MiB"
         )
+    if report.get("profile"):
+        lines.append("")
+        lines.append(format_profile(report["profile"]))
     lines.append(
         f"peak RSS of the run: {report['peak_rss_bytes'] / 2**20:.0f} MiB"
     )
+    return "\n".join(lines)
+
+
+def format_profile(entry):
+    """Renders the report's `profile` entry as tables."""
+    lines = [
+        f"profile of {entry['workload']} ({entry['description']}), chosen "
+        f"by: {entry['chosen_by']}"
+    ]
+    for v in entry["variants"]:
+        lines.append(
+            f"  {v['variant']}: {v['steps']} steps traced, "
+            f"{v['ms_per_step']:.1f} ms/step: ops busy "
+            f"{v['busy_ms_per_step']:.1f}, idle/host "
+            f"{v['idle_ms_per_step']:.1f} ({v['op_ms_per_step']:.1f} ms of "
+            f"op time; input pipeline threads "
+            f"{v['input_pipeline_ms_per_step']:.1f})"
+        )
+        lines.append(
+            f"    {'part':<48}{'ms/step':>9}{'/update':>9}{'share':>7}"
+            "  costliest op types (ms/step)"
+        )
+        for part in v["parts"]:
+            tops = ", ".join(
+                f"{t} {ms:.1f}" for t, ms in part["top_op_types"][:3]
+            )
+            lines.append(
+                f"    {part['part']:<48}{part['ms_per_step']:>9.2f}"
+                f"{part['ms_per_update']:>9.2f}{part['share']:>7.1%}  {tops}"
+            )
     return "\n".join(lines)

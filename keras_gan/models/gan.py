@@ -115,6 +115,17 @@ class GAN(keras.Model):
             batches, `||grad_x D(x)||^2`. Output penalties (LeCam) always
             see the outputs of the update's (augmented) passes. Defaults
             to `"augmented"`.
+        single_generator_pass: With k > 1, generate the fake batches of a
+            step's k discriminator updates in one generator call on
+            `k * batch` noise, split in k, instead of one call per update.
+            The generator is fixed during those updates, so for a generator
+            whose examples do not interact this is the same computation in
+            larger kernels. A generator with batch normalisation (training
+            mode) normalises the k batches together, over `k * batch`
+            examples, and moves its moving averages once per step instead
+            of k times: close, but not the same math. The noise is drawn in
+            one piece, so one seed gives other (equally distributed) values
+            than the k-call path. Defaults to `False`.
         **kwargs: Passed to `keras.Model` (`name`, `dtype`...).
 
     Example:
@@ -143,6 +154,7 @@ class GAN(keras.Model):
         num_classes=None,
         augment=None,
         penalty_inputs="augmented",
+        single_generator_pass=False,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -178,6 +190,12 @@ class GAN(keras.Model):
                 f"of {list(PENALTY_INPUTS)}. Received: "
                 f"penalty_inputs={penalty_inputs!r}"
             )
+        if not isinstance(single_generator_pass, bool):
+            raise ValueError(
+                "Invalid value for argument `single_generator_pass`. Expected "
+                f"a bool. Received: single_generator_pass="
+                f"{single_generator_pass!r}"
+            )
         _check_compatible(generator, discriminator)
         self.generator = generator
         self.discriminator = discriminator
@@ -186,6 +204,7 @@ class GAN(keras.Model):
         self.seed = seed
         self.ema_decay = None if ema_decay is None else float(ema_decay)
         self.num_classes = num_classes
+        self.single_generator_pass = single_generator_pass
         self.generator_ema = None
         if ema_decay is not None:
             # Saved and restored with the model under this attribute name.
@@ -382,6 +401,7 @@ class GAN(keras.Model):
                 None if self.augment is None else serialize(self.augment)
             ),
             "penalty_inputs": self.penalty_inputs,
+            "single_generator_pass": self.single_generator_pass,
         }
 
     @classmethod
@@ -622,9 +642,12 @@ class GAN(keras.Model):
             if labels is not None:
                 labels = self._guarded(labels)
             batch_size = ops.shape(real)[0]
+            generated = [None] * self.discriminator_steps
+            if self.single_generator_pass and self.discriminator_steps > 1:
+                generated = self._generate_for_updates(batch_size, labels)
             for step in range(self.discriminator_steps):
                 self._discriminator_update(
-                    real[:, step], _at_step(labels, step)
+                    real[:, step], _at_step(labels, step), generated[step]
                 )
             # The generator update's labels: the last real batch's.
             self._generator_update(
@@ -761,16 +784,28 @@ class GAN(keras.Model):
             total += ops.sum(self.discriminator.losses)
         return total, penalty_values, real_out, fake_out
 
-    def _discriminator_update(self, real, labels=None):
+    def _generate_for_updates(self, batch_size, labels):
+        # `single_generator_pass`: update i's fakes are rows
+        # [i * batch, (i + 1) * batch) of one call, at that update's labels.
+        k = self.discriminator_steps
+        if labels is not None:  # [batch, k] -> update-major [k * batch]
+            labels = ops.reshape(ops.transpose(labels), (-1,))
+        generated = self._generate(
+            self.generator, self._noise(k * batch_size), labels, True
+        )
+        return ops.split(generated, k, axis=0)
+
+    def _discriminator_update(self, real, labels=None, generated=None):
         # Spectral norm: one power-iteration step per update, before every
         # call of the update (real, fake, penalties) reads sigma.
         advance_power_iterations(self.discriminator)
         # The generator's forward pass stays outside the tape: no gradient
         # can reach the generator from this update. A conditional GAN
         # generates at the real batch's labels.
-        generated = self._generate(
-            self.generator, self._noise(ops.shape(real)[0]), labels, True
-        )
+        if generated is None:
+            generated = self._generate(
+                self.generator, self._noise(ops.shape(real)[0]), labels, True
+            )
         variables = self.discriminator.trainable_variables
         with tf.GradientTape() as tape:
             d_loss, penalty_values, real_out, fake_out = (

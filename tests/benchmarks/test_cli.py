@@ -22,6 +22,7 @@ REPORT_KEYS = {
     "workloads",
     "scaling",
     "memory",
+    "profile",
     "load_average_end",
     "peak_rss_bytes",
 }
@@ -91,6 +92,8 @@ TINY_FLAGS = [
     "--memory_steps=2,4",
     "--memory_workload=mlp_ring",
     "--memory_variant=ours",
+    "--profile",
+    "--profile_steps=2",
 ]
 
 
@@ -117,6 +120,14 @@ def _check_report(report):
     assert cell["error"] is None
     assert set(report["memory"]) == MEMORY_KEYS
     assert [s for s, _ in report["memory"]["rss_bytes_by_step"]] == [2, 4]
+    # The only workload measured is the lowest; ours+spe2 stands for ours.
+    profiled = report["profile"]
+    assert profiled["workload"] == "mlp_ring"
+    assert [v["variant"] for v in profiled["variants"]] == ["plain", "ours"]
+    for entry in profiled["variants"]:
+        assert entry["steps"] == 2
+        assert 0 < entry["busy_ms_per_step"] <= entry["ms_per_step"]
+        assert entry["parts"] and entry["op_types"]
 
 
 @pytest.mark.slow
@@ -139,6 +150,7 @@ def test_cli_runs_a_tiny_benchmark_and_writes_valid_json(tmp_path):
     assert completed.returncode == 0, completed.stderr[-3000:]
     assert "vs plain" in completed.stdout
     assert "scaling (ours)" in completed.stdout
+    assert "profile of mlp_ring" in completed.stdout
     report = json.loads(output.read_text(encoding="utf-8"))
     _check_report(report)
     assert "--workloads=mlp_ring" in report["command"]

@@ -4,6 +4,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from keras import ops
 
 import keras_gan
 from keras_gan.models import mlp_discriminator, mlp_generator
@@ -144,6 +145,116 @@ def test_each_discriminator_update_gets_its_own_real_batch_and_noise():
     assert gan.generator_steps == 2  # the 7th batch is left over
 
 
+def _queue_noise(gan, batches):
+    """Makes `gan` draw exactly these noise batches, in order: the same
+    noise for the one-call and the k-call paths."""
+    queue = [ops.convert_to_tensor(b) for b in batches]
+
+    def noise(batch_size):
+        return queue.pop(0)
+
+    gan._noise = noise
+    return queue
+
+
+def _one_step(single_generator_pass, noise, data, num_classes=None, k=3):
+    keras.utils.set_random_seed(0)
+    if num_classes is None:
+        generator = mlp_generator(LATENT, FEATURES, (8,))
+        discriminator = mlp_discriminator(FEATURES, (8,))
+    else:
+        generator, discriminator = keras_gan.models.build_pair(
+            "mlp", (FEATURES,), LATENT, num_classes, "concat", hidden_units=(8,)
+        )
+    gan = keras_gan.GAN(
+        generator,
+        discriminator,
+        discriminator_steps=k,
+        seed=0,
+        num_classes=num_classes,
+        single_generator_pass=single_generator_pass,
+    )
+    gan.compile(
+        g_optimizer=keras.optimizers.SGD(0.1),
+        d_optimizer=keras.optimizers.SGD(0.1),
+        penalties=["gradient_penalty"],
+    )
+    queue = _queue_noise(gan, noise)
+    history = gan.fit(data, epochs=1, verbose=0)
+    assert not queue and gan.generator_steps == 1
+    return gan, history.history
+
+
+@pytest.mark.parametrize("num_classes", [None, 3])
+def test_single_generator_pass_matches_one_call_per_update(num_classes):
+    """With the same noise, one generator call for the k updates' fakes
+    gives the k-call path's losses and weights (a generator without batch
+    normalisation; the gradient penalty draws its own weights alike)."""
+    k, batch = 3, 4
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=(k + 1, batch, LATENT)).astype(np.float32)
+    x = rng.normal(size=(k * batch, FEATURES)).astype(np.float32)
+    labels = rng.integers(0, 3, size=k * batch).astype(np.int32)
+    data = x if num_classes is None else (x, labels)
+    data = tf.data.Dataset.from_tensor_slices(data).batch(batch)
+    per_call, logs = _one_step(False, list(z), data, num_classes, k)
+    single, single_logs = _one_step(
+        True, [np.concatenate(z[:k]), z[k]], data, num_classes, k
+    )
+    for key in ("d_loss", "g_loss", "d_real", "d_fake", "gradient_penalty"):
+        assert single_logs[key][0] == pytest.approx(logs[key][0], rel=1e-5)
+    for a, b in zip(per_call.get_weights(), single.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    # Each update's fakes differ, so a mixed-up split would show.
+    shuffled, _ = _one_step(
+        True, [np.concatenate(z[:k][::-1]), z[k]], data, num_classes, k
+    )
+    assert not np.allclose(
+        per_call.discriminator.get_weights()[0],
+        shuffled.discriminator.get_weights()[0],
+    )
+
+
+def test_single_generator_pass_normalises_the_k_batches_together():
+    """As documented: batch normalisation in one call sees the k batches
+    at once and moves its moving mean once for them."""
+    k, batch, momentum = 2, 4, 0.5
+    rng = np.random.default_rng(1)
+    z = rng.normal(size=(k + 1, batch, LATENT)).astype(np.float32)
+    kernel = rng.normal(size=(LATENT, FEATURES)).astype(np.float32)
+    data = _batches(np.zeros((k * batch, FEATURES), np.float32), batch)
+    one_call = [np.concatenate(z[:k]), z[k]]
+    moving_means = []
+    for single, noise in ((False, list(z)), (True, one_call)):
+        inputs = keras.Input((LATENT,))
+        norm = keras.layers.BatchNormalization(momentum=momentum)
+        dense = keras.layers.Dense(FEATURES, use_bias=False)
+        generator = keras.Model(inputs, norm(dense(inputs)))
+        dense.kernel.assign(kernel)
+        gan = keras_gan.GAN(
+            generator,
+            mlp_discriminator(FEATURES, (4,)),
+            discriminator_steps=k,
+            single_generator_pass=single,
+        )
+        gan.compile()
+        _queue_noise(gan, noise)
+        gan.fit(data, epochs=1, verbose=0)
+        moving_means.append(norm.moving_mean.numpy())
+
+    def moved(mean, batches):
+        for values in batches:
+            mean = momentum * mean + (1 - momentum) * (values @ kernel).mean(0)
+        return mean
+
+    # The generator update's own call moves it once more, with z[k].
+    per_call = moved(np.zeros(FEATURES), list(z))
+    single = moved(np.zeros(FEATURES), one_call)
+    np.testing.assert_allclose(moving_means[0], per_call, rtol=1e-5)
+    np.testing.assert_allclose(moving_means[1], single, rtol=1e-5)
+    assert not np.allclose(per_call, single)
+
+
 def test_unknown_length_dataset_runs_exactly_its_steps():
     # batch() without drop_remainder and k > 1: the step count must match
     # the data even in graph mode (no extra step when the data runs out).
@@ -191,6 +302,7 @@ def test_save_load_round_trip_and_training_continues_identically(tmp_path):
         mlp_discriminator(FEATURES, (16,)),
         discriminator_steps=2,
         seed=5,
+        single_generator_pass=True,
     )
     gan.compile(
         g_optimizer=keras.optimizers.Adam(1e-3),
@@ -205,6 +317,7 @@ def test_save_load_round_trip_and_training_continues_identically(tmp_path):
 
     assert isinstance(restored, keras_gan.GAN)
     assert restored.discriminator_steps == 2 and restored.latent_dim == LATENT
+    assert restored.single_generator_pass
     assert restored.adversarial_loss == keras_gan.losses.HingeLoss()
     assert restored.penalties == [keras_gan.losses.R1Penalty(2.0)]
     assert isinstance(restored.d_optimizer, keras.optimizers.RMSprop)
@@ -289,6 +402,7 @@ def test_penalty_is_logged_under_its_name():
         ({"discriminator_steps": 0}, "discriminator_steps=0"),
         ({"latent_dim": -1}, "latent_dim=-1"),
         ({"discriminator_steps": 1.5}, "discriminator_steps=1.5"),
+        ({"single_generator_pass": 1}, "single_generator_pass=1"),
     ],
 )
 def test_invalid_arguments_are_rejected(kwargs, message):
