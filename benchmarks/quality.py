@@ -763,7 +763,7 @@ def main(argv):
             per_class=flags.samples_per_class,
             **side_by_side,
         )
-        print(conditional_quality.format_conditional(results))
+        table = conditional_quality.format_conditional(results)
     elif flags.study == "fashion":
         results = compare_fashion(
             flags.minutes,
