@@ -75,12 +75,15 @@ class _Builder:
 def test_network_probe_is_bounded_when_name_resolution_hangs(monkeypatch):
     def hang(address, timeout=None):
         time.sleep(30)
+        raise OSError("name resolution timed out")  # as the real call would
 
     monkeypatch.setattr(tfds_source.socket, "create_connection", hang)
     monkeypatch.setattr(tfds_source, "_NETWORK_TIMEOUT_S", 0.5)
     start = time.perf_counter()
     assert not tfds_source.network_reachable(_Builder())
-    assert time.perf_counter() - start < 2
+    # Returns long before the hung lookup would (30 s), even on a busy
+    # machine.
+    assert time.perf_counter() - start < 20
 
 
 def test_network_probe_connects_to_the_download_host(monkeypatch):
