@@ -1,0 +1,678 @@
+"""Time to quality: the minutes each trainer needs until its samples are
+good, side by side.
+
+The Fashion-MNIST preset, run as a user runs it (`bin/train
+--flagfile=configs/fashion_mnist_dcgan.flags`, its step budget lifted and
+every checkpoint kept), and the plain keras.io-style DCGAN
+(`benchmarks.quality.FashionSetup`: the preset's architecture and initial
+weights, DCGAN's Adam(2e-4, beta_1=0.5)) train for the same wall time,
+started together with one TensorFlow thread each, so both see the same
+machine. Nobody is scored while training:
+
+- the plain DCGAN saves its generator's weights at the first step past
+  each mark of a fixed schedule of training time (`SCHEDULE_MINUTES`);
+  the time the save takes is not counted;
+- the preset keeps its checkpoints (one per epoch; each records its
+  training seconds), and a mark's snapshot is its first checkpoint at or
+  past the mark. What is scored is what the preset exports: its weight
+  average.
+
+Afterwards every snapshot is scored by the Frechet distance on the
+Fashion-MNIST classifier's features, `num_samples` generated images (the
+noise of `benchmarks.quality`) against the 10,000 test images. Reported:
+each trainer's FD at each mark (with the snapshot's own time and step),
+the minutes each first reaches each FD of a ladder (`LADDER`, and the plain
+DCGAN's final FD), the ratio plain / preset, and a plot. Times are the
+snapshots' own training seconds, not the marks'.
+
+    python -m benchmarks.time_to_quality --minutes=30 \\
+        --output=runs/time_to_quality
+
+More preset runs, for tuning, beside the two: `--arms=preset,plain,bf16
+--arm_flags=bf16=--mixed_precision=bfloat16` (flags separated by spaces).
+
+Outputs: `results.json`, `results.md`, `time_to_quality.png`, and each
+run's folder. Library functions here print nothing; the command prints
+the tables.
+"""
+
+import dataclasses
+import json
+import math
+import os
+import time
+
+from benchmarks import quality
+
+# Marks of training time, in minutes, at which each trainer is scored.
+SCHEDULE_MINUTES = (0.5, 1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9, 10) + (
+    12,
+    14,
+    16,
+    18,
+    20,
+    22.5,
+    25,
+    27.5,
+    30,
+)
+# FD values whose first reach is timed (lower is better).
+LADDER = (30.0, 20.0, 15.0, 12.0, 10.0, 9.0, 8.0, 7.0, 6.0, 5.0)
+PLAIN = "plain"
+PRESET = "preset"
+SNAPSHOTS = "snapshots.jsonl"
+# The plain DCGAN of the quality study.
+PLAIN_SETUP = quality.FashionSetup()
+
+
+@dataclasses.dataclass(frozen=True)
+class Arm:
+    """One trainer of the study.
+
+    Attributes:
+        name: Its name in the tables.
+        flags: More `bin/train` flags of a preset run; ignored for the
+            plain DCGAN.
+    """
+
+    name: str
+    flags: tuple = ()
+
+    @property
+    def plain(self):
+        return self.name == PLAIN
+
+
+def parse_arms(names, arm_flags=()):
+    """`Arm`s from names and `NAME=FLAGS` strings.
+
+    `"plain"` is the plain DCGAN, `"preset"` the preset as it is; any other
+    name is the preset with the flags given for it in `arm_flags`.
+
+    Raises:
+        ValueError: for a name given twice, a name other than `"plain"` or
+            `"preset"` without flags, flags for a name not in `names`, or a
+            `NAME=FLAGS` without `=`.
+    """
+    flags = {}
+    for entry in arm_flags:
+        name, sep, value = entry.partition("=")
+        if not sep or not name or name.startswith("-"):
+            raise ValueError(
+                "Expected arm flags as NAME=FLAGS (bin/train flags "
+                f"separated by spaces). Received: {entry!r}"
+            )
+        flags[name] = tuple(value.split())
+    names = list(names)
+    if len(set(names)) != len(names):
+        raise ValueError(f"Expected each arm once. Received: {names}")
+    unknown = sorted(set(flags) - set(names))
+    if unknown:
+        raise ValueError(
+            f"Expected flags only for arms in {names}. Received flags for "
+            f"{unknown}"
+        )
+    if PLAIN in flags:
+        raise ValueError(
+            "The plain DCGAN takes no bin/train flags (change it with "
+            "--setup). Received flags for it: "
+            f"{' '.join(flags[PLAIN])!r}"
+        )
+    arms = []
+    for name in names:
+        if name not in (PLAIN, PRESET) and name not in flags:
+            raise ValueError(
+                f"Expected --arm_flags={name}=FLAGS for arm {name!r} (only "
+                f"{PLAIN!r} and {PRESET!r} need none)."
+            )
+        arms.append(Arm(name, flags.get(name, ())))
+    return arms
+
+
+def marks_within(minutes, schedule=SCHEDULE_MINUTES):
+    """The schedule's marks (seconds) up to `minutes`, ending at
+    `minutes` itself."""
+    marks = [m * 60.0 for m in schedule if m < minutes]
+    return marks + [minutes * 60.0]
+
+
+# -- The plain DCGAN, with snapshots on the schedule --
+
+
+class _ScheduledSnapshots(quality._Deadline):
+    """`benchmarks.quality._Deadline` that also saves the generator's
+    weights at the first step end past each mark (seconds of training),
+    with the time the save takes left out of the clock."""
+
+    def __init__(
+        self,
+        seconds,
+        log_path,
+        marks,
+        directory,
+        max_steps=None,
+        clock=time.monotonic,
+    ):
+        super().__init__(seconds, log_path, max_steps=max_steps)
+        self.marks = sorted(marks)
+        self.directory = directory
+        self.clock = clock
+        self._paused = 0.0
+
+    def on_train_begin(self, logs=None):
+        self.start = self.clock()
+
+    @property
+    def elapsed(self):
+        return self.clock() - self.start - self._paused
+
+    def on_train_batch_end(self, batch, logs=None):
+        super().on_train_batch_end(batch, logs)
+        pending = [m for m in self.marks if m <= self.elapsed]
+        if not pending and not self.model.stop_training:
+            return
+        began = self.clock()
+        elapsed = self.elapsed
+        name = f"generator-{self.steps:08d}.weights.h5"
+        self.model.generator.save_weights(os.path.join(self.directory, name))
+        record = {
+            "mark_seconds": pending[-1] if pending else self.seconds,
+            "seconds": round(elapsed, 2),
+            "steps": self.steps,
+            "path": name,
+        }
+        with open(os.path.join(self.directory, SNAPSHOTS), "a") as file:
+            file.write(json.dumps(record) + "\n")
+        self.marks = [m for m in self.marks if m > elapsed]
+        self._paused += self.clock() - began
+
+
+def train_plain(seconds, output_dir, marks, setup=PLAIN_SETUP, seed=0):
+    """Trains the plain DCGAN for `seconds`, saving its generator at the
+    marks (and at the end) into `output_dir`, with `snapshots.jsonl`
+    listing them and `train.json` the run.
+
+    Returns:
+        The dict written to `train.json`.
+    """
+    from keras import callbacks
+
+    from keras_gan import data
+
+    os.makedirs(output_dir, exist_ok=True)
+    open(os.path.join(output_dir, SNAPSHOTS), "w").close()
+    model = quality.build_plain_trainer(setup, seed)
+    dataset = data.load(
+        "fashion_mnist", batch_size=setup.batch_size, seed=seed, repeat=True
+    )
+    clock = _ScheduledSnapshots(
+        seconds,
+        os.path.join(output_dir, "progress.jsonl"),
+        marks,
+        output_dir,
+        max_steps=setup.max_steps,
+    )
+    model.fit(
+        dataset,
+        epochs=10**6,
+        steps_per_epoch=setup.steps_per_epoch,
+        callbacks=[clock, callbacks.TerminateOnNaN()],
+        verbose=0,
+    )
+    return quality._write_training_summary(output_dir, PLAIN, clock, setup)
+
+
+# -- Snapshots and their scores --
+
+
+def snapshots(arm, folder):
+    """The arm's snapshots in time order: dicts with `seconds`, `steps`
+    and `path` (a plain generator's weights or a preset's checkpoint)."""
+    if arm.plain:
+        with open(os.path.join(folder, SNAPSHOTS)) as file:
+            found = [json.loads(line) for line in file if line.strip()]
+        for entry in found:
+            entry["path"] = os.path.join(folder, entry["path"])
+        return found
+    from keras_gan.training import checkpoints
+
+    manager = checkpoints.CheckpointManager(os.path.join(folder, "checkpoints"))
+    found = []
+    for step, path in manager.checkpoints():
+        state = checkpoints.read_state(path)
+        found.append(
+            {"seconds": state["train_seconds"], "steps": step, "path": path}
+        )
+    return sorted(found, key=lambda entry: entry["seconds"])
+
+
+def at_marks(found, marks):
+    """For each mark (seconds), the first snapshot at or past it, else
+    the last one when the run ended within a second of the mark (a time
+    budget stops at the first step past it); `None` when there is none.
+    A snapshot is used once."""
+    chosen, used = [], set()
+    for mark in marks:
+        later = [s for s in found if s["seconds"] >= mark]
+        if later:
+            pick = later[0]
+        elif found and found[-1]["seconds"] >= mark - 1.0:
+            pick = found[-1]
+        else:
+            pick = None
+        if pick is not None and id(pick) in used:
+            pick = None
+        if pick is not None:
+            used.add(id(pick))
+        chosen.append((mark, pick))
+    return chosen
+
+
+def load_generator(arm, snapshot, setup=PLAIN_SETUP):
+    """The generator of a snapshot: the plain DCGAN's raw generator, or a
+    preset checkpoint's `sample_generator` (its weight average when it
+    has one: what the preset exports)."""
+    import keras
+
+    from keras_gan import models
+
+    if arm.plain:
+        generator, _ = models.build_pair(
+            "dcgan",
+            (28, 28, 1),
+            setup.latent_dim,
+            base_filters=setup.base_filters,
+        )
+        generator.load_weights(snapshot["path"])
+        return generator
+    return keras.models.load_model(snapshot["path"]).sample_generator
+
+
+def frechet_distance(generator, scorer, num_samples, seed=0):
+    """The FD of `num_samples` of `generator`'s images against the
+    scorer's reference, with the noise `keras_gan.metrics.scoring.score`
+    draws for the same seed."""
+    from keras_gan.metrics import frechet_distance_from_activations, samplers
+
+    images = samplers.ModelSampler(generator).sample(num_samples, seed=seed)
+    features = scorer.feature_extractor.features(images)
+    return float(
+        frechet_distance_from_activations(scorer.reference_features, features)
+    )
+
+
+def score_arm(arm, folder, marks, scorer, num_samples, seed=0, setup=None):
+    """The arm's FD at each mark: a list of dicts with `mark_minutes`,
+    `minutes` (the snapshot's own time), `steps` and `frechet_distance`
+    (marks without a snapshot are left out)."""
+    setup = setup or PLAIN_SETUP
+    curve = []
+    for mark, snapshot in at_marks(snapshots(arm, folder), marks):
+        if snapshot is None:
+            continue
+        generator = load_generator(arm, snapshot, setup)
+        curve.append(
+            {
+                "mark_minutes": round(mark / 60.0, 3),
+                "minutes": round(snapshot["seconds"] / 60.0, 3),
+                "steps": snapshot["steps"],
+                "frechet_distance": frechet_distance(
+                    generator, scorer, num_samples, seed
+                ),
+            }
+        )
+    return curve
+
+
+def minutes_to_reach(curve, value):
+    """The time (minutes) of the curve's first FD at or below `value`,
+    else `None`."""
+    for point in curve:
+        if point["frechet_distance"] <= value:
+            return point["minutes"]
+    return None
+
+
+def ladder(curves, values=LADDER):
+    """Minutes each arm needs to reach each value, the plain DCGAN's final
+    FD included, and the ratios plain / arm.
+
+    Returns:
+        A list of dicts, best (lowest) value last: `frechet_distance`,
+        `plain_final` (whether it is the plain DCGAN's final FD),
+        `minutes` (arm -> minutes or `None`) and `speedup` (arm -> plain's
+        minutes / the arm's, or `None` where either never reached it).
+    """
+    values = {float(v): False for v in values}
+    if PLAIN in curves and curves[PLAIN]:
+        values[round(curves[PLAIN][-1]["frechet_distance"], 4)] = True
+    rows = []
+    for value in sorted(values, reverse=True):
+        minutes = {
+            name: minutes_to_reach(c, value) for name, c in curves.items()
+        }
+        plain = minutes.get(PLAIN)
+        speedup = {
+            name: (
+                round(plain / m, 3)
+                if plain is not None and m is not None and m > 0
+                else None
+            )
+            for name, m in minutes.items()
+            if name != PLAIN
+        }
+        rows.append(
+            {
+                "frechet_distance": value,
+                "plain_final": values[value],
+                "minutes": minutes,
+                "speedup": speedup,
+            }
+        )
+    return rows
+
+
+# -- The study --
+
+
+def run_study(
+    minutes,
+    output_dir,
+    arms=None,
+    num_samples=10000,
+    seed=0,
+    threads=1,
+    train=True,
+    setup=PLAIN_SETUP,
+    preset=quality.FASHION_PRESET,
+    schedule=SCHEDULE_MINUTES,
+    scorer=None,
+):
+    """Trains the arms side by side, scores their snapshots, writes the
+    results.
+
+    Args:
+        minutes: Training minutes of each arm.
+        output_dir: Where everything goes: a folder per arm,
+            `results.json`, `results.md`, `time_to_quality.png`.
+        arms: `Arm`s. Defaults to `None`: the preset and the plain DCGAN.
+        num_samples: Images generated per score. Defaults to `10000`.
+        seed: Seed of the runs and of the scored noise. Defaults to `0`.
+        threads: TensorFlow threads of each arm. Defaults to `1`.
+        train: Whether to train; `False` scores existing runs. Defaults
+            to `True`.
+        setup: The plain DCGAN's `FashionSetup`. Defaults to
+            `PLAIN_SETUP`.
+        preset: The preset's flagfile. Defaults to the Fashion-MNIST one.
+        schedule: Marks in minutes. Defaults to `SCHEDULE_MINUTES`.
+        scorer: Defaults to `None`: the Fashion-MNIST classifier's
+            (`keras_gan.metrics.scoring.make_scorer("fashion_mnist")`).
+
+    Returns:
+        The results dict (also in `results.json`).
+    """
+    arms = arms or [Arm(PRESET), Arm(PLAIN)]
+    output_dir = os.path.abspath(output_dir)
+    os.makedirs(output_dir, exist_ok=True)
+    marks = marks_within(minutes, schedule)
+    started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+    folders = {arm.name: os.path.join(output_dir, arm.name) for arm in arms}
+    if train:
+        commands = [
+            _plain_command(
+                minutes, folders[a.name], seed, setup, schedule, threads
+            )
+            if a.plain
+            else _preset_command(minutes, folders[a.name], seed, a, preset)
+            for a in arms
+        ]
+        quality._run_all(
+            commands,
+            [folders[a.name] + ".log" for a in arms],
+            parallel=len(arms),
+            threads=threads,
+        )
+    if scorer is None:
+        from keras_gan.metrics import scoring
+
+        scorer = scoring.make_scorer("fashion_mnist")
+    curves = {
+        arm.name: score_arm(
+            arm, folders[arm.name], marks, scorer, num_samples, seed, setup
+        )
+        for arm in arms
+    }
+    results = {
+        "started": started,
+        "finished": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "minutes": minutes,
+        "threads": threads,
+        "num_samples": num_samples,
+        "seed": seed,
+        "preset": preset,
+        "plain_setup": dataclasses.asdict(setup),
+        "arms": {a.name: {"flags": list(a.flags)} for a in arms},
+        "curves": curves,
+        "ladder": ladder(curves),
+    }
+    for arm in arms:
+        results["arms"][arm.name]["training"] = _training(
+            arm, folders[arm.name]
+        )
+    with open(os.path.join(output_dir, "results.json"), "w") as file:
+        json.dump(results, file, indent=2)
+    with open(os.path.join(output_dir, "results.md"), "w") as file:
+        file.write(format_results(results) + "\n")
+    plot(results, os.path.join(output_dir, "time_to_quality.png"))
+    return results
+
+
+def _plain_command(minutes, folder, seed, setup, schedule, threads):
+    command = quality._worker_command("plain", minutes, folder, seed, setup)
+    command[2] = "benchmarks.time_to_quality"
+    return command + [
+        f"--schedule={','.join(map(str, schedule))}",
+        f"--threads={threads}",
+    ]
+
+
+def _preset_command(minutes, folder, seed, arm, preset):
+    # Every checkpoint is kept: one per epoch, the preset's own cadence.
+    keep = f"--keep_checkpoints={max(10, math.ceil(minutes * 12))}"
+    return quality._preset_command(
+        minutes, folder, seed, [keep, *arm.flags], preset=preset
+    )
+
+
+def _training(arm, folder):
+    """Steps and training seconds of an arm's run."""
+    if arm.plain:
+        with open(os.path.join(folder, "train.json")) as file:
+            summary = json.load(file)
+        return {"steps": summary["steps"], "seconds": summary["seconds"]}
+    last = snapshots(arm, folder)[-1]
+    return {"steps": last["steps"], "seconds": round(last["seconds"], 1)}
+
+
+def format_results(results):
+    """Markdown tables: the ladder (minutes to each FD, speed-up against
+    the plain DCGAN), then each arm's FD at each mark."""
+    names = list(results["arms"])
+    others = [n for n in names if n != PLAIN]
+    with_plain = PLAIN in names
+    lines = [
+        "| FD at most | "
+        + " | ".join(f"{n} (min)" for n in names)
+        + "".join(f" | speed-up {n}" for n in others if with_plain)
+        + " |",
+        "|" + "---|" * (1 + len(names) + (len(others) if with_plain else 0)),
+    ]
+    for row in results["ladder"]:
+        value = f"{row['frechet_distance']:.2f}"
+        if row["plain_final"]:
+            value += " (plain's final)"
+        cells = [_cell(row["minutes"][n], "{:.1f}") for n in names]
+        if with_plain:
+            cells += [_cell(row["speedup"][n], "{:.2f}x") for n in others]
+        lines.append(f"| {value} | " + " | ".join(cells) + " |")
+    lines += ["", "| mark (min) | " + " | ".join(names) + " |"]
+    lines.append("|" + "---|" * (1 + len(names)))
+    by_mark = {}
+    for name in names:
+        for point in results["curves"][name]:
+            by_mark.setdefault(point["mark_minutes"], {})[name] = point
+    for mark in sorted(by_mark):
+        cells = []
+        for name in names:
+            point = by_mark[mark].get(name)
+            cells.append(
+                "-"
+                if point is None
+                else f"{point['frechet_distance']:.2f} "
+                f"({point['minutes']:.1f} min, step {point['steps']})"
+            )
+        lines.append(f"| {mark:g} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "| arm | steps | training seconds | flags |",
+        "|---|---|---|---|",
+    ]
+    for name in names:
+        arm = results["arms"][name]
+        flags = " ".join(arm["flags"]) or "-"
+        steps, seconds = arm["training"]["steps"], arm["training"]["seconds"]
+        lines.append(f"| {name} | {steps} | {seconds} | {flags} |")
+    return "\n".join(lines)
+
+
+def _cell(value, pattern):
+    return "-" if value is None else pattern.format(value)
+
+
+def plot(results, path):
+    """Writes a PNG of each arm's FD against training minutes (log
+    scale), the plain DCGAN's final FD drawn across, and where each arm
+    first reaches it marked."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    from keras_gan.files import atomic_write
+
+    figure, axis = plt.subplots(figsize=(7, 4.5))
+    target = next((r for r in results["ladder"] if r["plain_final"]), None)
+    for name, curve in results["curves"].items():
+        (line,) = axis.plot(
+            [p["minutes"] for p in curve],
+            [p["frechet_distance"] for p in curve],
+            ".-",
+            label=name,
+        )
+        reached = target and target["minutes"].get(name)
+        if reached is not None:
+            axis.axvline(reached, color=line.get_color(), ls=":", lw=1)
+    if target:
+        axis.axhline(
+            target["frechet_distance"],
+            color="0.5",
+            ls="--",
+            lw=1,
+            label=f"plain's final FD ({target['frechet_distance']:.2f})",
+        )
+    axis.set_yscale("log")
+    axis.set_xlabel("training minutes (one CPU thread each, side by side)")
+    axis.set_ylabel("Frechet distance (lower is better)")
+    axis.legend(fontsize="small")
+    axis.grid(True, which="both", alpha=0.3)
+    figure.tight_layout()
+    atomic_write(path, lambda tmp: figure.savefig(tmp, format="png", dpi=90))
+    plt.close(figure)
+
+
+# -- Command line --
+
+
+def _define_flags():
+    from absl import flags
+
+    flags.DEFINE_float("minutes", 30.0, "Training minutes of each arm.")
+    flags.DEFINE_string("output", "runs/time_to_quality", "Output folder.")
+    flags.DEFINE_list(
+        "arms",
+        [PRESET, PLAIN],
+        "Arms side by side: 'plain' (the plain DCGAN), 'preset' (the preset "
+        "as it is) and names given --arm_flags.",
+    )
+    flags.DEFINE_multi_string(
+        "arm_flags",
+        [],
+        "NAME=FLAGS: an arm that is the preset with these bin/train flags "
+        "(separated by spaces).",
+    )
+    flags.DEFINE_string(
+        "preset", quality.FASHION_PRESET, "The preset's flagfile."
+    )
+    flags.DEFINE_list(
+        "schedule",
+        [f"{m:g}" for m in SCHEDULE_MINUTES],
+        "Marks of training minutes at which each arm is scored.",
+    )
+    flags.DEFINE_integer("seed", 0, "Seed of the runs and of the noise.")
+    flags.DEFINE_integer("num_samples", 10000, "Images generated per score.")
+    flags.DEFINE_integer("threads", 1, "TensorFlow threads per arm.")
+    flags.DEFINE_bool("train", True, "Train (else score existing runs).")
+    flags.DEFINE_string(
+        "setup",
+        "{}",
+        "JSON of FashionSetup fields of the plain DCGAN to override.",
+    )
+    flags.DEFINE_enum(
+        "worker", None, [PLAIN], "Internal: train the plain DCGAN."
+    )
+    return flags.FLAGS
+
+
+def main(argv):
+    from absl import app
+
+    if len(argv) > 1:
+        raise app.UsageError(f"Unexpected arguments: {argv[1:]}")
+    flags = _FLAGS
+    setup = quality.FashionSetup(**json.loads(flags.setup))
+    try:
+        schedule = tuple(float(m) for m in flags.schedule)
+        arms = parse_arms(flags.arms, flags.arm_flags)
+    except ValueError as error:
+        raise app.UsageError(str(error)) from error
+    if flags.worker:
+        quality._limit_threads(flags.threads)
+        summary = train_plain(
+            flags.minutes * 60,
+            flags.output,
+            marks_within(flags.minutes, schedule),
+            setup=setup,
+            seed=flags.seed,
+        )
+        print(json.dumps(summary))
+        return
+    results = run_study(
+        flags.minutes,
+        flags.output,
+        arms=arms,
+        num_samples=flags.num_samples,
+        seed=flags.seed,
+        threads=flags.threads,
+        train=flags.train,
+        setup=setup,
+        preset=flags.preset,
+        schedule=schedule,
+    )
+    quality.print_results(format_results(results), flags.output)
+
+
+if __name__ == "__main__":
+    from absl import app
+
+    _FLAGS = _define_flags()
+    app.run(main)
