@@ -16,7 +16,7 @@ AUTO = "auto"
 LOSS_THRESHOLD_MODES = ("below", "above")
 LOGGED_KEYS = ("d_loss", "g_loss", "d_real", "d_fake")
 JIT_COMPILE_VALUES = (AUTO, True, False)
-MIXED_PRECISION_VALUES = (None, "float16", "bfloat16")
+MIXED_PRECISION_VALUES = (None, "float16", "bfloat16", "auto")
 
 # Settings a resumed run may change: budgets, stopping rules, how often
 # things are written, where, speed knobs that do not change the maths, and
@@ -158,7 +158,9 @@ class TrainConfig:
         mixed_precision: `"float16"` or `"bfloat16"`: train with Keras's
             `"mixed_float16"` (GPUs; with loss scaling) or
             `"mixed_bfloat16"` (CPUs with bf16 units, TPUs, recent GPUs)
-            dtype policy. `None`: float32.
+            dtype policy. `None`: float32. `"auto"`: what the machine runs
+            fastest (`keras_gan.training.precision`), fixed when the run
+            starts (`config.json` records it; a resumed run keeps it).
         strategy: One of `keras_gan.distribute.STRATEGY_NAMES`: `"default"`
             (one device), `"mirrored"` (the local GPUs), `"multi_worker"`
             (hosts in `TF_CONFIG`; the chief alone keeps files) or `"tpu"`.

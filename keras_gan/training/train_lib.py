@@ -92,6 +92,7 @@ from keras_gan.models.gan import GAN
 from keras_gan.training import (
     checkpoints,
     lock,
+    precision,
     preemption,
     preflight,
     workdir,
@@ -243,6 +244,7 @@ def _train(config, callbacks, verbose, cleanup):
     # First: a multi-worker strategy must be made before other TF ops run.
     strategy = _strategy(config)
     layout = WorkdirLayout.of(config)
+    config = _resolve_mixed_precision(config, layout)
     spec = _dataset_spec(config)
     architecture = _architecture(config, spec)
     steps_per_epoch = _steps_per_epoch(config, spec)
@@ -458,6 +460,24 @@ def _scorer(config):
             f"Cannot evaluate {config.dataset!r} samples "
             f"(eval_every_n_epochs={config.eval_every_n_epochs}): {error}"
         ) from error
+
+
+def _resolve_mixed_precision(config, layout):
+    """`mixed_precision="auto"` made concrete: the precision the workdir's
+    run started with (a resumed run keeps it), else what this machine
+    runs fastest (`keras_gan.training.precision.resolve`)."""
+    if config.mixed_precision != precision.AUTO:
+        return config
+    saved = workdir.read_config(layout)
+    if (
+        saved is not None
+        and saved.mixed_precision != precision.AUTO
+        and checkpoints.CheckpointManager(layout.checkpoints).checkpoints()
+    ):
+        value = saved.mixed_precision
+    else:
+        value = precision.resolve(precision.AUTO, config.strategy)
+    return dataclasses.replace(config, mixed_precision=value)
 
 
 def _build_gan(config, spec, architecture, total_steps):

@@ -11,7 +11,7 @@ import tensorflow as tf
 
 from keras_gan import export
 from keras_gan.callbacks.metrics_log import read_log
-from keras_gan.training import checkpoints, train_lib
+from keras_gan.training import checkpoints, precision, train_lib, workdir
 from keras_gan.training.config import ConfigError, TrainConfig
 
 
@@ -141,7 +141,7 @@ def test_invalid_settings_are_refused_before_anything_is_written(tmp_path):
 
 
 def test_bfloat16_mixed_precision_trains_resumes_and_exports_float32(
-    tmp_path,
+    tmp_path, monkeypatch
 ):
     config = _config(
         tmp_path, mixed_precision="bfloat16", eval_every_n_epochs=None
@@ -153,8 +153,15 @@ def test_bfloat16_mixed_precision_trains_resumes_and_exports_float32(
         assert "mixed_bfloat16" in policies, (model.name, policies)
     # bfloat16 has float32's range: no loss scaling.
     assert not isinstance(gan.g_optimizer, keras.optimizers.LossScaleOptimizer)
-    longer = train_lib.train(dataclasses.replace(config, steps=15))
+    # Resumed with "auto" on a machine without bfloat16 units: the run
+    # keeps the precision it started with.
+    monkeypatch.setattr(precision, "cpu_has_bfloat16", lambda *args: False)
+    longer = train_lib.train(
+        dataclasses.replace(config, steps=15, mixed_precision="auto")
+    )
     assert longer.resumed_from == 12 and longer.steps == 15
+    saved = workdir.read_config(workdir.WorkdirLayout.of(config))
+    assert saved.mixed_precision == "bfloat16"
     serve = tf.saved_model.load(result.paths["export"]).signatures[
         "serving_default"
     ]
