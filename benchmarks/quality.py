@@ -52,13 +52,13 @@ FASHION_PRESET = os.path.join(ROOT, "configs", "fashion_mnist_dcgan.flags")
 @dataclasses.dataclass(frozen=True)
 class FashionSetup:
     """The plain keras.io-style DCGAN the Fashion-MNIST preset is compared
-    with: the preset's architecture and batch, DCGAN's Adam(2e-4,
-    beta_1=0.5) for both players, the non-saturating loss, k = 1.
+    with: the preset's architecture, batch 64, DCGAN's Adam(2e-4,
+    beta_1=0.5) for both players, float32, the non-saturating loss, k = 1.
 
     Attributes:
         latent_dim: Noise size (the preset's).
         base_filters: DCGAN width (the preset's).
-        batch_size: Real images per step (the preset's).
+        batch_size: Real images per step.
         learning_rate: Adam learning rate of both players.
         beta_1: Adam beta_1.
         steps_per_epoch: Steps between progress records.

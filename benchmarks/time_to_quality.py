@@ -557,6 +557,7 @@ def plot(results, path):
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
+    from matplotlib import ticker
 
     from keras_gan.files import atomic_write
 
@@ -581,6 +582,9 @@ def plot(results, path):
             label=f"plain's final FD ({target['frechet_distance']:.2f})",
         )
     axis.set_yscale("log")
+    plain_numbers = ticker.FuncFormatter(lambda value, _: f"{value:g}")
+    axis.yaxis.set_major_formatter(plain_numbers)
+    axis.yaxis.set_minor_formatter(plain_numbers)
     axis.set_xlabel("training minutes (one CPU thread each, side by side)")
     axis.set_ylabel("Frechet distance (lower is better)")
     axis.legend(fontsize="small")
