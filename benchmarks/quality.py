@@ -185,16 +185,20 @@ def train_plain_for(seconds, output_dir, setup=FashionSetup(), seed=0):
     return _write_training_summary(output_dir, "plain", deadline, setup)
 
 
-def _fit_for(model, dataset, seconds, output_dir, setup):
+def _fit_for(model, dataset, seconds, output_dir, setup, deadline=None):
     """Fits `model` on the endless `dataset` for `seconds` of wall time
     (or `setup.max_steps`), recording progress in
     `output_dir/progress.jsonl` every `setup.steps_per_epoch` steps.
+
+    Args:
+        deadline: The `_Deadline` (or subclass) that does so. Defaults to
+            `None`: a plain one.
 
     Returns:
         The `_Deadline` callback: its `steps` and `elapsed` seconds.
     """
     os.makedirs(output_dir, exist_ok=True)
-    deadline = _Deadline(
+    deadline = deadline or _Deadline(
         seconds,
         os.path.join(output_dir, "progress.jsonl"),
         max_steps=setup.max_steps,

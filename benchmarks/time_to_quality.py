@@ -195,8 +195,6 @@ def train_plain(seconds, output_dir, marks, setup=PLAIN_SETUP, seed=0):
     Returns:
         The dict written to `train.json`.
     """
-    from keras import callbacks
-
     from keras_gan import data
 
     os.makedirs(output_dir, exist_ok=True)
@@ -212,13 +210,7 @@ def train_plain(seconds, output_dir, marks, setup=PLAIN_SETUP, seed=0):
         output_dir,
         max_steps=setup.max_steps,
     )
-    model.fit(
-        dataset,
-        epochs=10**6,
-        steps_per_epoch=setup.steps_per_epoch,
-        callbacks=[clock, callbacks.TerminateOnNaN()],
-        verbose=0,
-    )
+    quality._fit_for(model, dataset, seconds, output_dir, setup, clock)
     return quality._write_training_summary(output_dir, PLAIN, clock, setup)
 
 

@@ -9,9 +9,9 @@
   Rapids on, AMD Zen 4 on), else `None` (float32): without them TensorFlow
   emulates bfloat16, slower than float32.
 
-Measured on this project's 2-core Zen 4 CPU, bfloat16 runs the Fashion-MNIST
-DCGAN about 1.3x as many steps per second with the same quality per step
-(BUILD_NOTES.md).
+Measured on this project's 2-core x86-64 CPU (which has `avx512_bf16` and
+`amx_bf16`), bfloat16 runs the Fashion-MNIST DCGAN about 1.3x as many steps
+per second with the same quality per step (BUILD_NOTES.md).
 """
 
 AUTO = "auto"
