@@ -34,6 +34,7 @@ DiffAugment and with ADA; the ResNet + spectral norm + hinge recipe
 
 import dataclasses
 import json
+import math
 import os
 import sys
 import time
@@ -85,13 +86,18 @@ class Recipe:
         architecture: `"dcgan"` or `"resnet"`.
         loss: An adversarial loss name.
         augment: `None`, `"diffaugment"` or `"ada"`.
-        learning_rate: Adam learning rate of both players.
+        learning_rate: Adam learning rate of the discriminator, and of the
+            generator unless `g_learning_rate` is set.
         beta_1: Adam beta_1.
         beta_2: Adam beta_2.
         base_filters: Network width.
         latent_dim: Noise size.
         batch_size: Real images per discriminator update.
         ema_decay: Generator weight average, or `None`.
+        g_learning_rate: Adam learning rate of the generator, or `None`
+            for `learning_rate`.
+        mixed_precision: `None` (float32), `"bfloat16"`, `"float16"` or
+            `"auto"` (`keras_gan.training.precision.resolve`).
     """
 
     architecture: str
@@ -104,13 +110,17 @@ class Recipe:
     latent_dim: int = 64
     batch_size: int = 64
     ema_decay: float | None = 0.999
+    g_learning_rate: float | None = None
+    mixed_precision: str | None = None
 
 
-# The DCGAN rows use the Fashion-MNIST preset's settings as of its first
-# measured run (Adam 5e-4 for both players, batch 64, float32).
+# The DCGAN rows use the Fashion-MNIST preset's settings
+# (configs/fashion_mnist_dcgan.flags): batch 32, Adam 1e-3 for the
+# generator and 5e-4 for the discriminator, bfloat16 where fast.
 _DCGAN = dict(
     architecture="dcgan", loss="non_saturating", learning_rate=5e-4,
-    beta_1=0.5, beta_2=0.999,
+    g_learning_rate=1e-3, beta_1=0.5, beta_2=0.999, batch_size=32,
+    mixed_precision="auto",
 )  # fmt: skip
 _SNGAN = dict(
     architecture="resnet", loss="hinge", learning_rate=2e-4, beta_1=0.0,
@@ -126,14 +136,24 @@ RECIPES = {
 
 
 def build_gan(recipe, image_shape=(28, 28, 1), seed=0):
-    """The compiled `GAN` of a recipe."""
+    """The compiled `GAN` of a recipe (its players built under the
+    recipe's mixed-precision policy)."""
+    from keras_gan.training import precision
+
     keras.utils.set_random_seed(seed)
-    generator, discriminator = keras_gan.models.build_pair(
-        recipe.architecture,
-        image_shape,
-        recipe.latent_dim,
-        base_filters=recipe.base_filters,
-    )
+    mixed = precision.resolve(recipe.mixed_precision)
+    previous = keras.config.dtype_policy()
+    if mixed is not None:
+        keras.config.set_dtype_policy(f"mixed_{mixed}")
+    try:
+        generator, discriminator = keras_gan.models.build_pair(
+            recipe.architecture,
+            image_shape,
+            recipe.latent_dim,
+            base_filters=recipe.base_filters,
+        )
+    finally:
+        keras.config.set_dtype_policy(previous)
     gan = keras_gan.GAN(
         generator,
         discriminator,
@@ -142,30 +162,57 @@ def build_gan(recipe, image_shape=(28, 28, 1), seed=0):
         augment=recipe.augment,
     )
 
-    def adam():
+    def adam(learning_rate):
         return keras.optimizers.Adam(
-            recipe.learning_rate, beta_1=recipe.beta_1, beta_2=recipe.beta_2
+            learning_rate, beta_1=recipe.beta_1, beta_2=recipe.beta_2
         )
 
-    gan.compile(g_optimizer=adam(), d_optimizer=adam(), loss=recipe.loss)
+    gan.compile(
+        g_optimizer=adam(recipe.g_learning_rate or recipe.learning_rate),
+        d_optimizer=adam(recipe.learning_rate),
+        loss=recipe.loss,
+    )
     return gan
 
 
-def train_recipe(recipe, images, seconds, seed=0, max_steps=None):
+def train_recipe(
+    recipe, images, seconds, seed=0, max_steps=None, snapshots=None, marks=()
+):
     """Trains a recipe on `images` (`[N, 28, 28, 1]` in [-1, 1]) for a
     wall-time budget (and at most `max_steps` steps).
+
+    With `snapshots` (a folder), the generator that is sampled (the weight
+    average when the recipe keeps one) is saved there at the first step
+    past each of `marks` (seconds of training) and at the end, listed in
+    its `snapshots.jsonl` (`benchmarks.time_to_quality`'s snapshots; the
+    saves' time is left out of the budget).
 
     Returns:
         `(gan, history)`.
     """
     gan = build_gan(recipe, images.shape[1:], seed)
-    steps = len(images) // recipe.batch_size
+    steps = -(-len(images) // recipe.batch_size)
     epochs = 10**6 if max_steps is None else -(-max_steps // steps)
+    if snapshots is None:
+        clock = TimeBudget(seconds)
+    else:
+        from benchmarks import time_to_quality
+
+        os.makedirs(snapshots, exist_ok=True)
+        open(os.path.join(snapshots, time_to_quality.SNAPSHOTS), "w").close()
+        clock = time_to_quality._ScheduledSnapshots(
+            seconds,
+            os.path.join(snapshots, "progress.jsonl"),
+            marks,
+            snapshots,
+            max_steps=max_steps,
+            generator="sample_generator",
+        )
     history = gan.fit(
         images,
         batch_size=recipe.batch_size,
         epochs=epochs,
-        callbacks=[TimeBudget(seconds)],
+        callbacks=[clock],
         verbose=0,
     )
     return gan, history
@@ -174,6 +221,7 @@ def train_recipe(recipe, images, seconds, seed=0, max_steps=None):
 # -- The study: every recipe at every size, side by side, then scored --
 
 SIZES = (600, 6000)
+SNAPSHOT_DIR = "snapshots"
 NUM_CLASSES = 10
 FIGURES = ("frechet_distance", "kid_mean", "precision", "recall")
 
@@ -213,13 +261,17 @@ def training_images(size, seed=0):
     return images[indices], labels[indices]
 
 
-def train_row(name, images, seconds, output_dir, seed=0, max_steps=None):
+def train_row(
+    name, images, seconds, output_dir, seed=0, max_steps=None, marks=()
+):
     """Trains one recipe on `images` and saves what scoring needs.
 
     Writes `generator.keras` (the generator to sample from: the weight
-    average when the recipe keeps one) and then `train.json` (recipe,
-    images, steps, seconds of building and training, images seen, the last
-    epoch's logged values), whose presence marks the row done.
+    average when the recipe keeps one), its weights at each of `marks`
+    (seconds of training) and at the end into `snapshots/`, and then
+    `train.json` (recipe, images, steps, seconds of building and
+    training, images seen, the last epoch's logged values), whose
+    presence marks the row done.
 
     Args:
         name: A key of `RECIPES`.
@@ -228,13 +280,25 @@ def train_row(name, images, seconds, output_dir, seed=0, max_steps=None):
         output_dir: The row's folder.
         seed: Seed of the weights, noise and data order. Defaults to `0`.
         max_steps: Stop after this many steps too. Defaults to `None`.
+        marks: Seconds of training at which to snapshot the generator.
+            Defaults to `()`: at the end only.
 
     Returns:
         The dict written to `train.json`.
     """
+    from keras_gan.training import precision
+
     recipe = RECIPES[name]
     started = time.monotonic()
-    gan, history = train_recipe(recipe, images, seconds, seed, max_steps)
+    gan, history = train_recipe(
+        recipe,
+        images,
+        seconds,
+        seed,
+        max_steps,
+        snapshots=os.path.join(output_dir, SNAPSHOT_DIR),
+        marks=marks,
+    )
     seconds_spent = time.monotonic() - started
     generator = gan.sample_generator
     files.atomic_write(
@@ -245,6 +309,7 @@ def train_row(name, images, seconds, output_dir, seed=0, max_steps=None):
     summary = {
         "recipe": name,
         "settings": dataclasses.asdict(recipe),
+        "precision": precision.resolve(recipe.mixed_precision) or "float32",
         "images": len(images),
         "seed": seed,
         "steps": gan.generator_steps,
@@ -257,7 +322,9 @@ def train_row(name, images, seconds, output_dir, seed=0, max_steps=None):
     return summary
 
 
-def _worker_command(name, size, minutes, output_dir, seed, threads):
+def _worker_command(
+    name, size, minutes, output_dir, seed, threads, snapshot_minutes=None
+):
     return [
         sys.executable,
         "-m",
@@ -268,7 +335,21 @@ def _worker_command(name, size, minutes, output_dir, seed, threads):
         f"--output={output_dir}",
         f"--seed={seed}",
         f"--threads={threads}",
-    ]
+    ] + (
+        []
+        if snapshot_minutes is None
+        else [f"--snapshot_minutes={snapshot_minutes}"]
+    )
+
+
+def snapshot_marks(minutes, every):
+    """Seconds of training at which a row snapshots its generator: every
+    `every` minutes strictly within `minutes` (the end is always saved);
+    none for `every=None`."""
+    if not every:
+        return []
+    count = int(math.ceil(minutes / every - 1e-9))
+    return [60.0 * every * i for i in range(1, count)]
 
 
 def run_study(
@@ -281,6 +362,7 @@ def run_study(
     threads=1,
     train=True,
     scorer=None,
+    snapshot_minutes=None,
 ):
     """Trains the rows that are not done yet, scores them all, writes the
     results.
@@ -298,6 +380,9 @@ def run_study(
             `1`.
         train: Whether to train missing rows; `False` scores what is
             there. Defaults to `True`.
+        snapshot_minutes: Snapshot each row's generator every this many
+            minutes of training, and score each snapshot's FD (the row's
+            `curve`). Defaults to `None`: the end only.
         scorer: The scorer. Defaults to `None`:
             `scoring.make_scorer("fashion_mnist")`, made only when a row
             or the floor has no saved figures yet.
@@ -331,7 +416,15 @@ def run_study(
             os.makedirs(folder, exist_ok=True)
         quality._run_all(
             [
-                _worker_command(name, size, minutes, folder, seed, threads)
+                _worker_command(
+                    name,
+                    size,
+                    minutes,
+                    folder,
+                    seed,
+                    threads,
+                    snapshot_minutes,
+                )  # fmt: skip
                 for name, folder in zip(pending, folders)
             ],
             [os.path.join(folder, "train.log") for folder in folders],
@@ -378,6 +471,7 @@ def run_study(
                     "recipe": name,
                     "baseline": baseline_of(name),
                     "figures": report["model"],
+                    "curve": report.get("curve", []),
                     "training": files.read_json(
                         os.path.join(folder, "train.json")
                     ),
@@ -409,8 +503,40 @@ def _score_row(folder, get_scorer, num_samples, seed):
             sampler, get_scorer(), num_samples, seed=seed, floor=False
         )
         files.write_json(path, report)
+    if "curve" not in report:
+        report["curve"] = snapshot_curve(folder, get_scorer, num_samples, seed)
+        files.write_json(path, report)
     report["samples"] = sampler.sample(64, seed=seed)
     return report
+
+
+def snapshot_curve(folder, get_scorer, num_samples, seed=0):
+    """The FD of each snapshot a row saved (`benchmarks.time_to_quality`'s
+    `frechet_distance`: the scored noise of `scoring.score`), as dicts of
+    `minutes` (of training), `steps` and `frechet_distance`; empty for a
+    row without snapshots."""
+    from benchmarks import time_to_quality
+
+    directory = os.path.join(folder, SNAPSHOT_DIR)
+    listing = os.path.join(directory, time_to_quality.SNAPSHOTS)
+    if not os.path.exists(listing):
+        return []
+    with open(listing) as file:
+        found = [json.loads(line) for line in file if line.strip()]
+    generator = keras.models.load_model(os.path.join(folder, "generator.keras"))
+    curve = []
+    for entry in found:
+        generator.load_weights(os.path.join(directory, entry["path"]))
+        curve.append(
+            {
+                "minutes": round(entry["seconds"] / 60, 2),
+                "steps": entry["steps"],
+                "frechet_distance": time_to_quality.frechet_distance(
+                    generator, get_scorer(), num_samples, seed
+                ),
+            }
+        )
+    return curve
 
 
 def _floor(output_dir, get_scorer, num_samples, seed):
@@ -482,6 +608,19 @@ def format_results(results):
             + " | ".join(cells)
             + " | | |"
         )
+    curves = [row for row in results["rows"] if row.get("curve")]
+    if curves:
+        lines += [
+            "",
+            "FD of each row's snapshots (minutes of training: FD):",
+            "",
+        ]
+        for row in curves:
+            points = ", ".join(
+                f"{point['minutes']:g}: {point['frechet_distance']:.2f}"
+                for point in row["curve"]
+            )
+            lines.append(f"- {row['size']} {row['recipe']}: {points}")
     return "\n".join(lines)
 
 
@@ -503,6 +642,12 @@ def _define_flags():
     flags.DEFINE_integer("seed", 0, "Seed of the runs and scored noise.")
     flags.DEFINE_integer("threads", 1, "TensorFlow threads per row.")
     flags.DEFINE_bool("train", True, "Train missing rows (else score only).")
+    flags.DEFINE_float(
+        "snapshot_minutes",
+        None,
+        "Snapshot each row's generator every this many training minutes "
+        "and score each snapshot's FD.",
+    )
     flags.DEFINE_enum(
         "worker",
         None,
@@ -533,6 +678,7 @@ def main(argv):
             flags.minutes * 60,
             flags.output,
             seed=flags.seed,
+            marks=snapshot_marks(flags.minutes, flags.snapshot_minutes),
         )
         print(json.dumps(summary))
         return
@@ -545,6 +691,7 @@ def main(argv):
         seed=flags.seed,
         threads=flags.threads,
         train=flags.train,
+        snapshot_minutes=flags.snapshot_minutes,
     )
     quality.print_results(format_results(results), flags.output)
 

@@ -142,7 +142,9 @@ def marks_within(minutes, schedule=SCHEDULE_MINUTES):
 class _ScheduledSnapshots(quality._Deadline):
     """`benchmarks.quality._Deadline` that also saves the generator's
     weights at the first step end past each mark (seconds of training),
-    with the time the save takes left out of the clock."""
+    with the time the save takes left out of the clock. `generator` names
+    the model's attribute saved (`"sample_generator"`: a `GAN`'s weight
+    average)."""
 
     def __init__(
         self,
@@ -152,11 +154,13 @@ class _ScheduledSnapshots(quality._Deadline):
         directory,
         max_steps=None,
         clock=time.monotonic,
+        generator="generator",
     ):
         super().__init__(seconds, log_path, max_steps=max_steps)
         self.marks = sorted(marks)
         self.directory = directory
         self.clock = clock
+        self.generator = generator
         self._paused = 0.0
 
     def on_train_begin(self, logs=None):
@@ -174,7 +178,9 @@ class _ScheduledSnapshots(quality._Deadline):
         began = self.clock()
         elapsed = self.elapsed
         name = f"generator-{self.steps:08d}.weights.h5"
-        self.model.generator.save_weights(os.path.join(self.directory, name))
+        getattr(self.model, self.generator).save_weights(
+            os.path.join(self.directory, name)
+        )
         record = {
             "mark_seconds": pending[-1] if pending else self.seconds,
             "seconds": round(elapsed, 2),
