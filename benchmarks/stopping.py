@@ -34,6 +34,22 @@ marked).
         --output=runs/stopping/fashion \\
         --train_flags=--steps=100000000,--max_train_minutes=30
 
+A run trained without those evaluations, but with a checkpoint every N
+epochs kept (`--keep_checkpoints` large, as the time-to-quality study's
+preset run), can be studied afterwards: `--rescore=WORKDIR` scores each
+kept checkpoint's weight average as the live evaluations would (the FD of
+10,000 samples; the fresh-discriminator test of `bin/train`'s defaults,
+on the classifier's features for Fashion-MNIST), every
+`--rescore_every_n_epochs` epochs, into `rescored.jsonl` of the output
+(resumable: scored checkpoints are not scored again), then replays the
+rules on them. The training discriminator's `d_real`/`d_fake` come from
+the run's own `metrics.csv`.
+
+    python -m benchmarks.stopping \\
+        --preset=configs/fashion_mnist_dcgan.flags \\
+        --rescore=runs/time_to_quality/preset --rescore_every_n_epochs=2 \\
+        --output=runs/stopping/fashion_rescored
+
 Library functions here print nothing; the command prints the table.
 """
 
@@ -364,7 +380,8 @@ def plot(records, summary, path, title=None):
         for axis in axes:
             axis.axvline(rule["stop_step"], color=colours[name], ls="--")
         axes[0].plot([], [], color=colours[name], ls="--", label=f"{name}")
-    axes[0].legend(fontsize="small", title="stops", title_fontsize="small")
+    if any(rule["stop_step"] is not None for rule in summary["rules"].values()):
+        axes[0].legend(fontsize="small", title="stops", title_fontsize="small")
     axes[2].legend(fontsize="small")
     if title:
         axes[0].set_title(title)
@@ -395,11 +412,22 @@ def study(preset, output_dir, train_flags=(), settings=RuleSettings()):
 
 
 def analyse(
-    metrics_path, output_dir, preset, train_flags=(), settings=RuleSettings()
+    metrics_path,
+    output_dir,
+    preset,
+    train_flags=(),
+    settings=RuleSettings(),
+    records=None,
 ):
-    """Writes the study's outputs for an existing logged run."""
-    records = epoch_records(metrics_path)
-    kind = "images" if "frechet_distance" in records[-1] else "points"
+    """Writes the study's outputs for an existing logged run (its
+    `epoch_records`, or the `records` given, e.g. `rescored_records`)."""
+    if records is None:
+        records = epoch_records(metrics_path)
+    kind = (
+        "images"
+        if any("frechet_distance" in r for r in records)
+        else ("points")
+    )
     key, mode = QUALITY[kind]
     summary = summarise(records, key, mode, settings)
     summary["preset"] = os.path.relpath(os.path.abspath(preset), ROOT)
@@ -420,6 +448,169 @@ def analyse(
         title=os.path.basename(preset),
     )
     return summary
+
+
+RESCORED = "rescored.jsonl"
+
+
+def rescored_records(
+    workdir,
+    output_dir,
+    every_n_epochs=1,
+    num_samples=10000,
+    fresh_d_repeats=1,
+    seed=0,
+    scorer=None,
+    features="classifier",
+    real=None,
+    fresh_d_steps=1000,
+):
+    """The epoch records of a finished run, with the live evaluations'
+    figures computed from its kept checkpoints.
+
+    For each epoch end that is a multiple of `every_n_epochs` and has a
+    checkpoint, its weight average (what the run samples and exports) is
+    scored: `frechet_distance` of `num_samples` samples (the noise of
+    `keras_gan.metrics.scoring.score`) and the `fresh_d_*` figures of
+    `FreshDiscriminatorStopping` with `bin/train`'s defaults (`real`: the
+    test split's first `num_samples` images; the noise of `seed`), once
+    per test seed `seed, ..., seed + fresh_d_repeats - 1`, their mean
+    being what `repeats` gives. Each checkpoint's figures are appended to
+    `output_dir/rescored.jsonl` and read back on a rerun instead of being
+    computed again.
+
+    Args:
+        workdir: The run's workdir (`metrics.csv`, `checkpoints/`).
+        output_dir: Where `rescored.jsonl` goes.
+        every_n_epochs: Score every this many epochs. Defaults to `1`.
+        num_samples: Samples of the FD and of each kind in the fresh
+            test. Defaults to `10000`.
+        fresh_d_repeats: Test seeds per checkpoint. Defaults to `1`.
+        seed: Seed of the noise and the first test. Defaults to `0`.
+        scorer: The image scorer. Defaults to `None`:
+            `scoring.make_scorer("fashion_mnist")`.
+        features: The fresh test's `features`: `"classifier"` (the
+            scorer's extractor), `None` (pixels) or a callable. Defaults
+            to `"classifier"`.
+        real: The fresh test's real images in [0, 1]. Defaults to `None`:
+            the test split's first `num_samples`.
+        fresh_d_steps: Training steps of each fresh discriminator.
+            Defaults to `1000` (`bin/train`'s).
+
+    Returns:
+        The records of `epoch_records(workdir/metrics.csv)`, the scored
+        ones with `frechet_distance`, `fresh_d_accuracy` (the
+        mean over the seeds), `fresh_d_real`, `fresh_d_fake`,
+        `fresh_d_p_value` and `fresh_d_accuracies` (one per seed).
+    """
+    import keras
+
+    from benchmarks import time_to_quality
+    from keras_gan.callbacks import FreshDiscriminatorStopping
+    from keras_gan.metrics import fresh_discriminator_test, scoring
+    from keras_gan.training import checkpoints
+
+    records = epoch_records(os.path.join(workdir, "metrics.csv"))
+    found = dict(
+        checkpoints.CheckpointManager(
+            os.path.join(workdir, "checkpoints")
+        ).checkpoints()
+    )
+    wanted = [
+        r
+        for r in records
+        if r["epoch"] % every_n_epochs == 0 and r["step"] in found
+    ]
+    if not wanted:
+        raise ValueError(
+            "Invalid value for argument `workdir`. Expected checkpoints at "
+            f"epoch ends every {every_n_epochs} epochs. Received: "
+            f"{workdir!r} with checkpoints at steps {sorted(found)}"
+        )
+    os.makedirs(output_dir, exist_ok=True)
+    path = os.path.join(output_dir, RESCORED)
+    done = {}
+    if os.path.exists(path):
+        with open(path) as file:
+            for line in file:
+                if line.strip():
+                    entry = json.loads(line)
+                    done[entry["step"]] = entry
+    made = [scorer, real]
+    for record in wanted:
+        entry = done.get(record["step"])
+        if entry is None or len(entry["fresh_d_accuracies"]) < fresh_d_repeats:
+            if made[0] is None:
+                made[0] = scoring.make_scorer("fashion_mnist")
+            if made[1] is None:
+                made[1] = scoring.load_real_images(
+                    "fashion_mnist", "test", limit=num_samples
+                )
+            extractor = (
+                made[0].feature_extractor
+                if features == "classifier"
+                else features
+            )
+            generator = keras.models.load_model(
+                found[record["step"]]
+            ).sample_generator
+            fd = time_to_quality.frechet_distance(
+                generator, made[0], num_samples, seed
+            )
+            tester = FreshDiscriminatorStopping(
+                made[1],
+                tolerance=None,
+                steps=fresh_d_steps,
+                generator=generator,
+                seed=seed,
+            )
+            tester.on_train_begin()
+            generated = tester.generate()
+            results = [
+                fresh_discriminator_test(
+                    made[1],
+                    generated,
+                    features=extractor,
+                    steps=tester.steps,
+                    max_seconds=tester.max_seconds,
+                    seed=seed + repeat,
+                )
+                for repeat in range(fresh_d_repeats)
+            ]
+            entry = {
+                "step": record["step"],
+                "frechet_distance": fd,
+                "fresh_d_accuracies": [r.accuracy for r in results],
+                "fresh_d_real": float(
+                    np.mean([r.real_output for r in results])
+                ),
+                "fresh_d_fake": float(
+                    np.mean([r.generated_output for r in results])
+                ),
+                "fresh_d_p_values": [r.p_value for r in results],
+            }
+            done[record["step"]] = entry
+            _write_entries(path, [done[k] for k in sorted(done)])
+        accuracies = entry["fresh_d_accuracies"][:fresh_d_repeats]
+        record.update(
+            frechet_distance=entry["frechet_distance"],
+            fresh_d_accuracy=float(np.mean(accuracies)),
+            fresh_d_accuracies=accuracies,
+            fresh_d_real=entry["fresh_d_real"],
+            fresh_d_fake=entry["fresh_d_fake"],
+            fresh_d_p_value=entry["fresh_d_p_values"][0],
+        )
+    return records
+
+
+def _write_entries(path, entries):
+    from keras_gan.files import atomic_write
+
+    def write(tmp):
+        with open(tmp, "w") as file:
+            file.writelines(json.dumps(entry) + "\n" for entry in entries)
+
+    atomic_write(path, write)
 
 
 def mode_spread(export_dir, num_samples=2500):
@@ -496,6 +687,23 @@ def _define_flags():
     flags.DEFINE_bool(
         "train", True, "Train the run (else analyse the output's workdir)."
     )
+    flags.DEFINE_string(
+        "rescore",
+        None,
+        "Study this finished run's kept checkpoints instead of training one.",
+    )
+    flags.DEFINE_integer(
+        "rescore_every_n_epochs", 1, "With --rescore: score every N epochs."
+    )
+    flags.DEFINE_integer(
+        "fresh_d_repeats",
+        1,
+        "With --rescore: fresh-discriminator tests averaged per checkpoint.",
+    )
+    flags.DEFINE_integer("fresh_d_patience", 3, "The fresh rule's patience.")
+    flags.DEFINE_float(
+        "fresh_d_min_delta", 0.005, "The fresh rule's min_delta."
+    )
     return flags.FLAGS
 
 
@@ -505,14 +713,35 @@ def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"Unexpected arguments: {argv[1:]}")
     flags = _FLAGS
-    if flags.train:
-        summary = study(flags.preset, flags.output, flags.train_flags)
+    settings = RuleSettings(
+        fresh_d_patience=flags.fresh_d_patience,
+        fresh_d_min_delta=flags.fresh_d_min_delta,
+    )
+    if flags.rescore:
+        records = rescored_records(
+            flags.rescore,
+            flags.output,
+            every_n_epochs=flags.rescore_every_n_epochs,
+            fresh_d_repeats=flags.fresh_d_repeats,
+        )
+        summary = analyse(
+            os.path.join(flags.rescore, "metrics.csv"),
+            flags.output,
+            flags.preset,
+            settings=settings,
+            records=records,
+        )
+    elif flags.train:
+        summary = study(
+            flags.preset, flags.output, flags.train_flags, settings=settings
+        )
     else:
         summary = analyse(
             os.path.join(flags.output, "workdir", "metrics.csv"),
             flags.output,
             flags.preset,
             flags.train_flags,
+            settings=settings,
         )
     print(format_summary(summary))
     print(f"Wrote {os.path.join(os.path.abspath(flags.output), 'results.md')}")

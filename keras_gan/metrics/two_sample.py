@@ -19,6 +19,16 @@ with some probability `p` whatever its label, so its accuracy has mean
 exactly 1/2 and variance `p (1 - p) / (2 n) <= 1 / (8 n)`: a standard error
 of at most `0.5 / sqrt(2 n)` (`standard_error` below). Accuracy beyond a
 few standard errors above 1/2 is a real difference (`p_value`).
+
+On images, what a small network trained on pixels picks up first is
+whatever is easiest to see, pixel-level texture included, not what makes
+the samples look like the data. Measured on the Fashion-MNIST preset
+(BUILD_NOTES.md), its accuracy falls and then rises again while the
+Frechet distance keeps improving, and moves by 0.05 with its seed alone.
+Trained on the features of a classifier of the data instead (`features`;
+Lopez-Paz & Oquab evaluate GANs this way, on a pretrained network's
+features), it falls with the Frechet distance and moves by about 0.01
+with its seed. `repeats` averages independent tests for a steadier figure.
 """
 
 import dataclasses
@@ -78,7 +88,7 @@ class FreshDiscriminatorResult:
         }
 
 
-def default_discriminator(sample_shape, seed=0):
+def default_discriminator(sample_shape, seed=0, fourier_features=True):
     """The fresh discriminator used unless another is given.
 
     - Images (`sample_shape` of rank 3, `(height, width, channels)`): two
@@ -92,12 +102,20 @@ def default_discriminator(sample_shape, seed=0):
       resolve structure far finer than the data's extent, such as the
       toy mixtures' modes (standard deviation 1% of the ring's radius):
       a plain MLP of the same budget scores chance there.
+    - Feature vectors (`fourier_features=False`, what
+      `fresh_discriminator_test` uses on `features`): the same MLP on the
+      standardised inputs alone. On a classifier's 128 features of
+      Fashion-MNIST images it tells real from generated better than with
+      the Fourier features (held-out accuracy 0.75 against 0.62 on the
+      same samples).
 
     No dropout or normalisation, so a seed fixes the whole training run.
 
     Args:
         sample_shape: Shape of one sample.
         seed: Seed of the weight initialisers. Defaults to `0`.
+        fourier_features: For vectors, whether to add the random Fourier
+            features. Defaults to `True`.
 
     Returns:
         An uncompiled functional `keras.Model` giving one logit per
@@ -123,6 +141,11 @@ def default_discriminator(sample_shape, seed=0):
             )(x)
             x = layers.LeakyReLU(0.2)(x)
         x = layers.Flatten()(x)
+    elif len(sample_shape) == 1 and not fourier_features:
+        x = inputs
+        for _ in range(2):
+            x = layers.Dense(128, kernel_initializer=init())(x)
+            x = layers.LeakyReLU(0.2)(x)
     elif len(sample_shape) == 1:
         frequencies = layers.Dense(
             256,
@@ -154,6 +177,8 @@ def fresh_discriminator_test(
     real,
     generated,
     discriminator=None,
+    features=None,
+    repeats=1,
     test_fraction=0.5,
     steps=1000,
     epochs=None,
@@ -176,6 +201,14 @@ def fresh_discriminator_test(
     images), so any data units work. The held-out accuracy thresholds the
     output at 1/2.
 
+    With `features`, both sets are first mapped to feature vectors and the
+    test runs on those (by default with `default_discriminator`'s MLP
+    without Fourier features). With `repeats` above 1, that many tests run
+    with seeds `seed, seed + 1, ...` (each its own split, batch order and
+    weights) and the figures are their means; `p_value` is then that of
+    the mean accuracy taken as one test's (the mean of tests is no more
+    spread than one test, so this errs towards larger p-values).
+
     Args:
         real: Real samples, a NumPy array `[n, ...]` in data units
             (images NHWC, e.g. in [0, 1]; points in data coordinates).
@@ -188,6 +221,12 @@ def fresh_discriminator_test(
             weights and the model passed is never trained), or a callable
             `builder(sample_shape) -> keras.Model`. Their runs are
             reproducible when their initialisers are seeded.
+        features: A callable mapping samples (a NumPy batch in the units
+            of `real`) to feature vectors `[n, d]`, such as
+            `keras_gan.metrics.load_fashion_mnist_feature_extractor()` for
+            images in [0, 1]; the test then compares features. Defaults
+            to `None`: the samples themselves.
+        repeats: Independent tests averaged. Defaults to `1`.
         test_fraction: Fraction of each set held out for scoring, in
             (0, 1). Defaults to `0.5`.
         steps: Optimizer steps. Defaults to `1000`.
@@ -204,8 +243,9 @@ def fresh_discriminator_test(
 
     Returns:
         A `FreshDiscriminatorResult`: `accuracy`, `real_output`,
-        `generated_output` (the estimate of D* on each), `standard_error`,
-        `p_value` and the budget used.
+        `generated_output` (the estimate of D* on each), `standard_error`
+        and `p_value` (of one test), and the budget used (`steps` and
+        `seconds` summed over the repeats, `time_limited` if any was).
 
     Example:
 
@@ -245,6 +285,10 @@ def fresh_discriminator_test(
             f"number or None. Received: max_seconds={max_seconds!r}"
         )
     seed = check_positive_int("seed", seed, allow_zero=True)
+    repeats = check_positive_int("repeats", repeats)
+    start = time.monotonic()
+    if features is not None:
+        real, generated = _featurised(features, real, generated)
     size = min(len(real), len(generated))
     num_test = int(round(size * test_fraction))
     num_train = size - num_test
@@ -255,6 +299,44 @@ def fresh_discriminator_test(
             f"(test_fraction={test_fraction}). Received: {len(real)} real "
             f"and {len(generated)} generated samples"
         )
+    runs = [
+        _one_test(
+            real,
+            generated,
+            discriminator,
+            size,
+            num_train,
+            num_test,
+            steps,
+            epochs,
+            batch_size,
+            learning_rate,
+            max_seconds,
+            seed + repeat,
+            fourier_features=features is None,
+        )  # fmt: skip
+        for repeat in range(repeats)
+    ]
+    accuracy = float(np.mean([run["accuracy"] for run in runs]))
+    trials = 2 * num_test
+    return FreshDiscriminatorResult(
+        accuracy=accuracy,
+        real_output=float(np.mean([run["real"] for run in runs])),
+        generated_output=float(np.mean([run["generated"] for run in runs])),
+        standard_error=0.5 / math.sqrt(trials),
+        p_value=_binomial_tail(int(round(accuracy * trials)), trials),
+        num_train=num_train,
+        num_test=trials,
+        steps=sum(run["steps"] for run in runs),
+        seconds=time.monotonic() - start,
+        time_limited=any(run["time_limited"] for run in runs),
+    )
+
+
+def _one_test(
+    real, generated, discriminator, size, num_train, num_test, steps,
+    epochs, batch_size, learning_rate, max_seconds, seed, fourier_features,
+):  # fmt: skip
     start = time.monotonic()
     rng = np.random.default_rng(seed)
     real = real[rng.permutation(len(real))[:size]]
@@ -264,7 +346,9 @@ def fresh_discriminator_test(
     train_y = np.repeat(np.float32([1.0, 0.0]), num_train)[:, None]
     train_x, test_x = _standardised(train_x, test_x)
 
-    model = _fresh_model(discriminator, train_x.shape[1:], seed)
+    model = _fresh_model(
+        discriminator, train_x.shape[1:], seed, fourier_features
+    )
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
         loss=keras.losses.BinaryCrossentropy(from_logits=True),
@@ -300,19 +384,34 @@ def fresh_discriminator_test(
     correct = int(np.sum(real_probabilities > 0.5)) + int(
         np.sum(generated_probabilities <= 0.5)
     )
-    trials = 2 * num_test
-    return FreshDiscriminatorResult(
-        accuracy=correct / trials,
-        real_output=float(real_probabilities.mean()),
-        generated_output=float(generated_probabilities.mean()),
-        standard_error=0.5 / math.sqrt(trials),
-        p_value=_binomial_tail(correct, trials),
-        num_train=num_train,
-        num_test=trials,
-        steps=taken,
-        seconds=time.monotonic() - start,
-        time_limited=time_limited,
-    )
+    return {
+        "accuracy": correct / (2 * num_test),
+        "real": float(real_probabilities.mean()),
+        "generated": float(generated_probabilities.mean()),
+        "steps": taken,
+        "time_limited": time_limited,
+    }
+
+
+def _featurised(features, real, generated):
+    if not callable(features):
+        raise TypeError(
+            "Invalid value for argument `features`. Expected a callable "
+            "mapping samples to feature vectors [n, d]. Received: features "
+            f"of type {type(features).__name__}"
+        )
+    mapped = []
+    for name, samples in (("real", real), ("generated", generated)):
+        values = _samples(f"features({name})", features(samples))
+        if values.ndim != 2 or len(values) != len(samples):
+            raise ValueError(
+                "Invalid value for argument `features`. Expected it to map "
+                f"{len(samples)} samples to feature vectors of shape "
+                f"[{len(samples)}, d]. Received: {name} mapped to shape "
+                f"{values.shape}"
+            )
+        mapped.append(values)
+    return mapped
 
 
 def _samples(name, values):
@@ -349,9 +448,11 @@ def _standardised(train_x, test_x):
     return (train_x - mean) / std, (test_x - mean) / std
 
 
-def _fresh_model(discriminator, sample_shape, seed):
+def _fresh_model(discriminator, sample_shape, seed, fourier_features=True):
     if discriminator is None:
-        return default_discriminator(sample_shape, seed=seed)
+        return default_discriminator(
+            sample_shape, seed=seed, fourier_features=fourier_features
+        )
     if isinstance(discriminator, keras.Model):
         model = keras.models.clone_model(discriminator)
     elif callable(discriminator):

@@ -61,8 +61,13 @@ RESUMABLE_FIELDS = frozenset(
         "fresh_d_num_samples",
         "fresh_d_steps",
         "fresh_d_restore_best_weights",
+        "fresh_d_features",
+        "fresh_d_repeats",
     }
 )
+
+
+FRESH_D_FEATURES = ("auto", "classifier", "samples")
 
 
 class ConfigError(ValueError):
@@ -205,6 +210,14 @@ class TrainConfig:
         fresh_d_restore_best_weights: When the fresh-discriminator rule
             stops, go back to the weights of its lowest accuracy (which
             the checkpoint and the export then hold).
+        fresh_d_features: What the fresh discriminator compares:
+            `"classifier"`, the Fashion-MNIST classifier's features of
+            28x28 grayscale images (what tracks sample quality, see
+            `keras_gan.metrics.fresh_discriminator_test`); `"samples"`,
+            the samples themselves; `"auto"`, the classifier's features
+            where the images fit it, the samples otherwise.
+        fresh_d_repeats: Independent fresh discriminators averaged per
+            evaluation.
     """
 
     dataset: str = "fashion_mnist"
@@ -265,6 +278,8 @@ class TrainConfig:
     fresh_d_num_samples: int | None = None
     fresh_d_steps: int = 1000
     fresh_d_restore_best_weights: bool = True
+    fresh_d_features: str = "auto"
+    fresh_d_repeats: int = 1
 
     def __post_init__(self):
         for name in ("hidden_units", "penalties", "penalty_weights"):
@@ -620,6 +635,12 @@ def _fresh_d_errors(config, check, positive_int, errors):
     )
     positive_int("fresh_d_num_samples", optional=True)
     positive_int("fresh_d_steps")
+    positive_int("fresh_d_repeats")
+    check(
+        "fresh_d_features",
+        config.fresh_d_features in FRESH_D_FEATURES,
+        f"one of {list(FRESH_D_FEATURES)}",
+    )
     check(
         "fresh_d_restore_best_weights",
         isinstance(config.fresh_d_restore_best_weights, bool),

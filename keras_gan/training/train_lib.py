@@ -258,6 +258,7 @@ def _train(config, callbacks, verbose, cleanup):
         files.remove_write_leftovers(layout.workdir)
     scorer = _scorer(config)
     fresh_d_real = _fresh_d_real(config, spec)
+    fresh_d_features = _fresh_d_features(config, spec)
 
     manager = checkpoints.CheckpointManager(
         layout.checkpoints, keep=config.keep_checkpoints
@@ -305,7 +306,7 @@ def _train(config, callbacks, verbose, cleanup):
                 steps_per_epoch,
                 total_steps,
                 scorer,
-                fresh_d_real,
+                (fresh_d_real, fresh_d_features),
                 list(callbacks or []),
                 verbose,
             )
@@ -654,7 +655,7 @@ def _fit(
     steps_per_epoch,
     total_steps,
     scorer,
-    fresh_d_real,
+    fresh_d_inputs,
     extra_callbacks,
     verbose,
 ):
@@ -683,7 +684,7 @@ def _fit(
             monitor=config.loss_threshold_monitor,
             mode=config.loss_threshold_mode,
         )
-    fresh_d = _fresh_d_callback(config, spec, fresh_d_real, verbose)
+    fresh_d = _fresh_d_callback(config, spec, *fresh_d_inputs, verbose)
     if fresh_d is not None and _fresh_d_stops(config):
         rules[STOP_FRESH_DISCRIMINATOR] = fresh_d
     num_samples = config.num_samples or (64 if spec.kind == "images" else 1000)
@@ -892,7 +893,34 @@ def _fresh_d_real(config, spec):
     return real
 
 
-def _fresh_d_callback(config, spec, real, verbose):
+def _fresh_d_features(config, spec):
+    """What the fresh discriminator compares the samples by
+    (`fresh_d_features`): the Fashion-MNIST classifier's feature extractor,
+    or `None` for the samples themselves; loaded before anything is
+    written."""
+    if config.fresh_d_every_n_epochs is None:
+        return None
+    fits = spec.kind == "images" and tuple(spec.element_shape) == (28, 28, 1)
+    if config.fresh_d_features == "samples" or (
+        config.fresh_d_features == "auto" and not fits
+    ):
+        return None
+    if not fits:
+        raise ConfigError(
+            "Invalid value for `fresh_d_features`. The classifier's "
+            "features are of 28x28 grayscale images; "
+            f"{config.dataset!r} holds {spec.kind} of shape "
+            f"{tuple(spec.element_shape)}. Expected 'samples' or 'auto'. "
+            f"Received: fresh_d_features={config.fresh_d_features!r}"
+        )
+    from keras_gan.metrics.classifier import (
+        load_fashion_mnist_feature_extractor,
+    )
+
+    return load_fashion_mnist_feature_extractor()
+
+
+def _fresh_d_callback(config, spec, real, features, verbose):
     if real is None:
         return None
     return FreshDiscriminatorStopping(
@@ -903,6 +931,8 @@ def _fresh_d_callback(config, spec, real, verbose):
         min_delta=config.fresh_d_min_delta,
         num_samples=config.fresh_d_num_samples,
         steps=config.fresh_d_steps,
+        features=features,
+        repeats=config.fresh_d_repeats,
         restore_best_weights=config.fresh_d_restore_best_weights,
         seed=config.seed,
         value_range=spec.value_range or (-1.0, 1.0),

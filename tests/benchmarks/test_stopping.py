@@ -4,9 +4,14 @@ callbacks would, and the study writes its table and plot."""
 import json
 import os
 
+import keras
+import numpy as np
 import pytest
 
-from benchmarks import stopping
+from benchmarks import stopping, time_to_quality
+from keras_gan import GAN, models
+from keras_gan.metrics import scoring
+from keras_gan.training import checkpoints
 
 
 def _records(fd, accuracy, d_real, d_fake):
@@ -96,3 +101,101 @@ def test_study_trains_a_logged_run_and_writes_its_outputs(tmp_path):
     assert saved["run"]["steps"] == 12
     assert "| fresh_discriminator |" in (tmp_path / "results.md").read_text()
     assert (tmp_path / "stopping.png").stat().st_size > 0
+
+
+class _Extractor:
+    value_range = (0.0, 1.0)
+
+    def __init__(self):
+        self.projection = np.random.default_rng(0).normal(size=(784, 4))
+
+    def features(self, images):
+        return np.asarray(images).reshape(len(images), -1) @ self.projection
+
+    __call__ = features
+
+
+def _finished_run(workdir):
+    """A run's workdir: metrics.csv of 2 epochs of 2 steps, and the
+    checkpoints of steps 2 and 4 (weight averages apart from the raw
+    generators)."""
+    keras.utils.set_random_seed(0)
+    generator, discriminator = models.build_pair(
+        "dcgan", (28, 28, 1), 8, base_filters=8
+    )
+    gan = GAN(generator, discriminator, 8, ema_decay=0.9)
+    gan.compile(loss="non_saturating")
+    manager = checkpoints.CheckpointManager(
+        os.path.join(workdir, "checkpoints"), keep=10
+    )
+    averages = {}
+    for step in (2, 4):
+        gan.g_optimizer.iterations.assign(step)
+        gan.generator_ema.set_weights(
+            [w + 0.05 * step for w in gan.generator_ema.get_weights()]
+        )
+        averages[step] = gan.generator_ema.get_weights()
+        manager.save(gan, {"train_seconds": 10.0 * step})
+    with open(os.path.join(workdir, "metrics.csv"), "w") as file:
+        file.write("step,epoch,wall_time,d_fake,d_loss,d_real,g_loss\n")
+        for step in (1, 2, 3, 4):
+            file.write(f"{step},{(step + 1) // 2},{step},0.4,1.3,0.6,0.8\n")
+    return averages
+
+
+def test_rescoring_scores_each_kept_checkpoint_once(tmp_path, monkeypatch):
+    workdir, out = tmp_path / "run", tmp_path / "study"
+    averages = _finished_run(os.fspath(workdir))
+    rng = np.random.default_rng(0)
+    scorer = scoring.FeatureScorer(
+        rng.uniform(0, 1, (60, 28, 28, 1)),
+        _Extractor(),
+        kid_subset_size=20,
+        kid_num_subsets=2,
+    )
+    real = rng.uniform(0, 1, (60, 28, 28, 1)).astype("float32")
+    kwargs = dict(num_samples=60, fresh_d_steps=5, real=real)
+    records = stopping.rescored_records(
+        os.fspath(workdir),
+        os.fspath(out),
+        fresh_d_repeats=2,
+        scorer=scorer,
+        features=scorer.feature_extractor,
+        **kwargs,
+    )
+    assert [(r["epoch"], r["step"]) for r in records] == [(1, 2), (2, 4)]
+    assert [r["d_real"] for r in records] == pytest.approx([0.6, 0.6])
+    generator = models.build_pair("dcgan", (28, 28, 1), 8, base_filters=8)[0]
+    for record in records:
+        generator.set_weights(averages[record["step"]])
+        fd = time_to_quality.frechet_distance(generator, scorer, 60)
+        assert record["frechet_distance"] == pytest.approx(fd, rel=1e-5)
+        assert len(record["fresh_d_accuracies"]) == 2
+        assert record["fresh_d_accuracy"] == pytest.approx(
+            np.mean(record["fresh_d_accuracies"])
+        )
+    lines = (out / stopping.RESCORED).read_text().splitlines()
+    assert [json.loads(line)["step"] for line in lines] == [2, 4]
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("scored again")
+
+    monkeypatch.setattr(time_to_quality, "frechet_distance", refuse)
+    again = stopping.rescored_records(
+        os.fspath(workdir), os.fspath(out), fresh_d_repeats=1, **kwargs
+    )
+    assert [r["fresh_d_accuracies"] for r in again] == [
+        r["fresh_d_accuracies"][:1] for r in records
+    ]
+    summary = stopping.analyse(
+        os.fspath(workdir / "metrics.csv"),
+        os.fspath(out),
+        os.path.join(stopping.ROOT, "configs", "fashion_mnist_dcgan.flags"),
+        records=again,
+    )
+    assert summary["quality"] == "frechet_distance"
+    assert (out / "stopping.png").exists()
+    with pytest.raises(ValueError, match="every 3 epochs"):
+        stopping.rescored_records(
+            os.fspath(workdir), os.fspath(out), every_n_epochs=3, **kwargs
+        )

@@ -104,6 +104,33 @@ def test_logs_the_figures_of_a_real_test():
     assert not callback.model.stop_training
 
 
+def test_compares_the_features_it_is_given_with_repeats():
+    real = mixtures.sample_mixture("ring", 200, seed=1)
+    calls = []
+
+    def radius(samples):
+        # Ring points and an untrained generator's differ in radius.
+        calls.append(len(samples))
+        return np.linalg.norm(samples, axis=1, keepdims=True)
+
+    callback = _attach(
+        FreshDiscriminatorStopping(
+            real, tolerance=None, features=radius, repeats=2, **_TINY
+        ),
+        _gan(),
+    )
+    logs = {}
+    callback.on_epoch_end(0, logs)
+    assert calls == [200, 200]  # real and generated, once per evaluation
+    assert logs["fresh_d_accuracy"] > 0.75  # chance is 0.5
+    config = callback.get_config()
+    assert config["repeats"] == 2 and "features" not in config
+    again = FreshDiscriminatorStopping.from_config(
+        config, real, features=radius
+    )
+    assert again.features is radius and again.get_config() == config
+
+
 def test_stops_when_real_and_generated_are_one_distribution():
     gan = _gan()
     real = gan.generate(200, seed=5)  # the generator's own distribution
@@ -216,9 +243,11 @@ def test_config_round_trips():
         ({"every_n_epochs": 0}, "every_n_epochs"),
         ({"num_samples": 0}, "num_samples"),
         ({"steps": 0}, "steps"),
+        ({"repeats": 0}, "repeats"),
+        ({"features": "classifier"}, "features"),
     ],
 )
 def test_validates_its_arguments(kwargs, message):
     arguments = {"real": np.zeros((10, 2)), **kwargs}
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises((ValueError, TypeError), match=message):
         FreshDiscriminatorStopping(**arguments)

@@ -95,12 +95,17 @@ def test_images_use_the_default_conv_net():
     assert any(isinstance(layer, keras.layers.Conv2D) for layer in model.layers)
 
 
+def _seeded(seed):
+    return keras.initializers.GlorotUniform(seed=seed)
+
+
 def test_takes_the_users_model_fresh_and_leaves_it_untrained():
     model = keras.Sequential(
         [
             keras.Input((2,)),
-            keras.layers.Dense(16, "relu"),
-            keras.layers.Dense(1),
+            # Seeded, so its clone starts from the same weights every run.
+            keras.layers.Dense(16, "relu", kernel_initializer=_seeded(0)),
+            keras.layers.Dense(1, kernel_initializer=_seeded(1)),
         ]
     )
     before = [w.copy() for w in model.get_weights()]
@@ -156,6 +161,9 @@ def test_uses_equal_counts_of_each_kind():
         ({"max_seconds": -1}, "max_seconds"),
         ({"seed": -1}, "seed"),
         ({"discriminator": "mlp"}, "discriminator"),
+        ({"features": "inception"}, "features"),
+        ({"features": lambda x: x[:3]}, "feature vectors of shape"),
+        ({"repeats": 0}, "repeats"),
     ],
 )
 def test_validates_its_inputs(kwargs, message):
@@ -171,3 +179,46 @@ def test_refuses_a_model_with_more_than_one_output_unit():
         fresh_discriminator_test(
             np.zeros((10, 2)), np.ones((10, 2)), discriminator=model
         )
+
+
+def test_compares_features_when_given_them():
+    # Real and generated differ in the second coordinate only: features
+    # that keep it tell them apart, features that drop it cannot.
+    rng = np.random.default_rng(0)
+    real = rng.standard_normal((_NUM_TEST, 2)).astype(np.float32)
+    generated = rng.standard_normal((_NUM_TEST, 2)).astype(np.float32)
+    generated[:, 1] += 3.0
+    seen = []
+
+    def keep_both(samples):
+        seen.append(samples.shape)
+        return samples * 2.0
+
+    def drop_second(samples):
+        return samples[:, :1]
+
+    told = _test(real, generated, features=keep_both)
+    assert seen == [(_NUM_TEST, 2)] * 2 and told.accuracy > 0.9
+    blind = _test(real, generated, features=drop_second)
+    assert abs(blind.accuracy - 0.5) < 4 * blind.standard_error
+
+
+def test_features_train_the_mlp_without_fourier_features():
+    plain = default_discriminator((8,), fourier_features=False)
+    names = [layer.name for layer in plain.layers]
+    assert "fourier_features" not in names
+    assert [type(layer).__name__ for layer in plain.layers].count("Dense") == 3
+    assert "fourier_features" in [
+        layer.name for layer in default_discriminator((8,)).layers
+    ]
+
+
+def test_repeats_average_tests_of_consecutive_seeds():
+    real, generated = _gaussians(400, seed=1), _gaussians(400, 0.5, seed=2)
+    one, two = (_test(real, generated, steps=50, seed=s) for s in (3, 4))
+    both = _test(real, generated, steps=50, seed=3, repeats=2)
+    assert both.accuracy == pytest.approx((one.accuracy + two.accuracy) / 2)
+    assert both.real_output == pytest.approx(
+        (one.real_output + two.real_output) / 2
+    )
+    assert both.steps == 100 and both.num_test == one.num_test

@@ -4,7 +4,9 @@ resume."""
 
 import dataclasses
 import os
+import types
 
+import numpy as np
 import pytest
 
 from keras_gan.callbacks.metrics_log import read_log
@@ -47,6 +49,8 @@ def _config(tmp_path, **overrides):
         ("fresh_d_num_samples", 0),
         ("fresh_d_steps", 0),
         ("fresh_d_restore_best_weights", "yes"),
+        ("fresh_d_features", "inception"),
+        ("fresh_d_repeats", 0),
     ],
 )
 def test_invalid_fields_are_named(tmp_path, field, value):
@@ -62,7 +66,7 @@ def test_a_stop_rule_needs_its_evaluations(tmp_path):
 def test_its_fields_may_change_on_resume():
     fields = {f.name for f in dataclasses.fields(TrainConfig)}
     fresh = {name for name in fields if name.startswith("fresh_d_")}
-    assert len(fresh) == 7
+    assert len(fresh) == 9
     assert fresh <= RESUMABLE_FIELDS
 
 
@@ -123,6 +127,8 @@ def test_bin_train_flags_make_the_config(bin_train, tmp_path):
                 "--fresh_d_num_samples=500",
                 "--fresh_d_steps=300",
                 "--nofresh_d_restore_best_weights",
+                "--fresh_d_features=samples",
+                "--fresh_d_repeats=3",
             ]
         )
         config = bin_train.config_from_flags()
@@ -134,4 +140,32 @@ def test_bin_train_flags_make_the_config(bin_train, tmp_path):
         config.fresh_d_num_samples,
         config.fresh_d_steps,
         config.fresh_d_restore_best_weights,
-    ) == (2, 0.05, 3, 0.01, 500, 300, False)
+        config.fresh_d_features,
+        config.fresh_d_repeats,
+    ) == (2, 0.05, 3, 0.01, 500, 300, False, "samples", 3)
+
+
+def _spec(kind, shape):
+    return types.SimpleNamespace(kind=kind, element_shape=shape)
+
+
+def test_images_the_classifier_fits_are_compared_by_its_features(tmp_path):
+    images = _spec("images", (28, 28, 1))
+    config = _config(tmp_path, dataset="fashion_mnist")
+    extractor = train_lib._fresh_d_features(config, images)
+    assert extractor is not None
+    features = extractor(np.zeros((3, 28, 28, 1), "float32"))
+    assert features.shape[0] == 3 and features.ndim == 2
+    as_samples = dataclasses.replace(config, fresh_d_features="samples")
+    assert train_lib._fresh_d_features(as_samples, images) is None
+
+
+def test_other_samples_are_compared_as_they_are(tmp_path):
+    points = _spec("points", (2,))
+    assert train_lib._fresh_d_features(_config(tmp_path), points) is None
+    rgb = _spec("images", (32, 32, 3))
+    config = _config(tmp_path, fresh_d_features="auto")
+    assert train_lib._fresh_d_features(config, rgb) is None
+    wanted = dataclasses.replace(config, fresh_d_features="classifier")
+    with pytest.raises(ConfigError, match="28x28 grayscale.*32, 32, 3"):
+        train_lib._fresh_d_features(wanted, rgb)
