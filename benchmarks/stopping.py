@@ -547,7 +547,7 @@ def rescored_records(
                     "fashion_mnist", "test", limit=num_samples
                 )
             extractor = (
-                made[0].feature_extractor
+                made[0].feature_extractor.features
                 if features == "classifier"
                 else features
             )

@@ -538,7 +538,7 @@ def make_scorer(
 
 
 def fresh_discriminator_figures(
-    scorer, samples, seed=0, floor=True, steps=1000
+    scorer, samples, seed=0, floor=True, steps=1000, on_features=True
 ):
     """The fresh-discriminator test of samples, beside its real floor.
 
@@ -546,7 +546,9 @@ def fresh_discriminator_figures(
     real ones (the scorer's reference images, or points drawn from the
     mixture), and the same test between two real sets (the floor images,
     or other points of the mixture, against the same real ones): the
-    floor's accuracy is 1/2 up to its standard error.
+    floor's accuracy is 1/2 up to its standard error. Images are compared
+    by the scorer's features (what tracks sample quality, see
+    `fresh_discriminator_test`) unless `on_features=False`.
 
     Args:
         scorer: A `MixtureScorer` or `FeatureScorer`.
@@ -555,6 +557,9 @@ def fresh_discriminator_figures(
         floor: Whether to run the floor's test. Defaults to `True`.
         steps: Training steps of each fresh discriminator. Defaults to
             `1000`.
+        on_features: For a `FeatureScorer`, whether to test its
+            extractor's features rather than the pixels. Defaults to
+            `True`.
 
     Returns:
         `(model, floor)`: dicts of `fresh_d_accuracy`, `fresh_d_real`,
@@ -564,6 +569,7 @@ def fresh_discriminator_figures(
 
     samples = np.asarray(samples, np.float32)
     num = len(samples)
+    features = None
     if isinstance(scorer, MixtureScorer):
         real = mixtures.sample_mixture(scorer.name, num, seed=seed + 1)
         other = (
@@ -576,10 +582,12 @@ def fresh_discriminator_figures(
         other = (
             scorer.floor_samples(min(num, len(real)), seed) if floor else None
         )
+        if on_features:
+            features = scorer.feature_extractor.features
 
     def test(generated):
         result = fresh_discriminator_test(
-            real, generated, steps=steps, seed=seed
+            real, generated, features=features, steps=steps, seed=seed
         )
         return result.figures()
 
@@ -595,6 +603,7 @@ def score(
     fresh_discriminator=False,
     fresh_d_steps=1000,
     per_class=None,
+    fresh_d_on_features=True,
 ):
     """Scores a generator's samples beside the real floor.
 
@@ -622,6 +631,9 @@ def score(
         per_class: A conditional sampler's samples per class. Defaults to
             `None`: `num_samples // num_classes` when `num_samples` is
             given, else 1,000.
+        fresh_d_on_features: Whether the fresh discriminator compares
+            images by the scorer's features (else pixels). Defaults to
+            `True`.
 
     Returns:
         A JSON-ready dict: `dataset`, `num_samples`, `seed`, `source`,
@@ -690,7 +702,12 @@ def score(
         report["per_class"] = per_class_report
     if fresh_discriminator:
         model, real = fresh_discriminator_figures(
-            scorer, samples, seed=seed, floor=floor, steps=fresh_d_steps
+            scorer,
+            samples,
+            seed=seed,
+            floor=floor,
+            steps=fresh_d_steps,
+            on_features=fresh_d_on_features,
         )
         report["figures"] += [list(f) for f in FRESH_DISCRIMINATOR_FIGURES]
         report["model"].update(_floats(model))

@@ -61,6 +61,37 @@ def test_image_scorers_test_against_their_reference_images():
     assert floor is None
 
 
+class _MeanBrightness:
+    value_range = (0, 1)
+
+    def features(self, images):
+        return (
+            np.asarray(images, np.float32)
+            .reshape(len(images), -1)
+            .mean(axis=1, keepdims=True)
+        )
+
+
+def test_images_are_compared_by_the_scorers_features_unless_told_not_to():
+    # Generated images: the real ones under a checkerboard of +-0.05,
+    # which pixels show and the mean brightness (the features) does not.
+    rng = np.random.default_rng(0)
+    real = rng.uniform(0.0, 0.2, (900, 6, 6, 1)).astype(np.float32)
+    board = np.indices((6, 6)).sum(axis=0) % 2 * 0.1 - 0.05
+    generated = real[:300] + board[None, :, :, None].astype(np.float32)
+    scorer = scoring.FeatureScorer(
+        real[300:600], _MeanBrightness(), floor_images=real[600:]
+    )
+    seen, _ = scoring.fresh_discriminator_figures(
+        scorer, generated, floor=False, steps=100, on_features=False
+    )
+    assert seen["fresh_d_accuracy"] > 0.9
+    blind, _ = scoring.fresh_discriminator_figures(
+        scorer, generated, floor=False, steps=100
+    )
+    assert _within_chance(blind, 300)
+
+
 @pytest.mark.slow
 def test_bin_evaluate_reports_them(tmp_path):
     workdir = tmp_path / "run"
