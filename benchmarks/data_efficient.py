@@ -9,8 +9,8 @@ split. This module holds the subset, the recipes compared (the rows of the
 issue's table), the training of one recipe for a wall-time budget, and the
 study that runs them:
 
-    python -m benchmarks.data_efficient --sizes=600,6000 --minutes=30 \\
-        --output=runs/data_efficient
+    python -m benchmarks.data_efficient --sizes=600 --minutes=60 \\
+        --snapshot_minutes=15 --output=runs/data_efficient_600
 
 For each size, the recipes train side by side for the same wall time (one
 process and one TensorFlow thread each, started together, so all see the

@@ -498,8 +498,10 @@ def rescored_records(
             Defaults to `1000` (`bin/train`'s).
 
     Returns:
-        The records of `epoch_records(workdir/metrics.csv)`, the scored
-        ones with `frechet_distance`, `fresh_d_accuracy` (the
+        The scored records of `epoch_records(workdir/metrics.csv)` (every
+        rule is then replayed at these evaluations, the equilibrium
+        rule's patience counting them too), each with
+        `frechet_distance`, `fresh_d_accuracy` (the
         mean over the seeds), `fresh_d_real`, `fresh_d_fake`,
         `fresh_d_p_value` and `fresh_d_accuracies` (one per seed).
     """
@@ -600,7 +602,7 @@ def rescored_records(
             fresh_d_fake=entry["fresh_d_fake"],
             fresh_d_p_value=entry["fresh_d_p_values"][0],
         )
-    return records
+    return wanted
 
 
 def _write_entries(path, entries):
