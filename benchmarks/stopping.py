@@ -477,7 +477,8 @@ def rescored_records(
     per test seed `seed, ..., seed + fresh_d_repeats - 1`, their mean
     being what `repeats` gives. Each checkpoint's figures are appended to
     `output_dir/rescored.jsonl` and read back on a rerun instead of being
-    computed again.
+    computed again (the fresh figures are recomputed, and the FD kept,
+    when the test's steps or features differ from the saved ones).
 
     Args:
         workdir: The run's workdir (`metrics.csv`, `checkpoints/`).
@@ -539,9 +540,11 @@ def rescored_records(
                     entry = json.loads(line)
                     done[entry["step"]] = entry
     made = [scorer, real]
+    test = {"steps": fresh_d_steps, "features": _name_of(features)}
     for record in wanted:
         entry = done.get(record["step"])
-        if entry is None or len(entry["fresh_d_accuracies"]) < fresh_d_repeats:
+        fresh = entry is not None and entry.get("fresh_d_test") == test
+        if not fresh or len(entry["fresh_d_accuracies"]) < fresh_d_repeats:
             if made[0] is None:
                 made[0] = scoring.make_scorer("fashion_mnist")
             if made[1] is None:
@@ -556,8 +559,14 @@ def rescored_records(
             generator = keras.models.load_model(
                 found[record["step"]]
             ).sample_generator
-            fd = time_to_quality.frechet_distance(
-                generator, made[0], num_samples, seed
+            # The FD does not depend on the fresh test: kept from an
+            # earlier pass with other test settings.
+            fd = (
+                entry["frechet_distance"]
+                if entry is not None
+                else time_to_quality.frechet_distance(
+                    generator, made[0], num_samples, seed
+                )
             )
             tester = FreshDiscriminatorStopping(
                 made[1],
@@ -582,6 +591,7 @@ def rescored_records(
             entry = {
                 "step": record["step"],
                 "frechet_distance": fd,
+                "fresh_d_test": test,
                 "fresh_d_accuracies": [r.accuracy for r in results],
                 "fresh_d_real": float(
                     np.mean([r.real_output for r in results])
@@ -603,6 +613,12 @@ def rescored_records(
             fresh_d_p_value=entry["fresh_d_p_values"][0],
         )
     return wanted
+
+
+def _name_of(features):
+    if features is None or isinstance(features, str):
+        return features
+    return getattr(features, "__qualname__", type(features).__name__)
 
 
 def _write_entries(path, entries):

@@ -203,11 +203,11 @@ def test_compares_features_when_given_them():
     assert abs(blind.accuracy - 0.5) < 4 * blind.standard_error
 
 
-def test_features_train_the_mlp_without_fourier_features():
-    plain = default_discriminator((8,), fourier_features=False)
-    names = [layer.name for layer in plain.layers]
-    assert "fourier_features" not in names
-    assert [type(layer).__name__ for layer in plain.layers].count("Dense") == 3
+def test_features_train_a_logistic_regression_from_zero():
+    linear = default_discriminator((8,), for_features=True)
+    dense = [layer for layer in linear.layers if layer.weights]
+    assert len(dense) == 1 and dense[0].kernel.shape == (8, 1)
+    assert not np.any(linear.get_weights()[0])
     assert "fourier_features" in [
         layer.name for layer in default_discriminator((8,)).layers
     ]
