@@ -718,6 +718,11 @@ def _define_flags():
         1,
         "With --rescore: fresh-discriminator tests averaged per checkpoint.",
     )
+    flags.DEFINE_integer(
+        "fresh_d_steps",
+        1000,
+        "With --rescore: training steps of each fresh discriminator.",
+    )
     flags.DEFINE_integer("fresh_d_patience", 3, "The fresh rule's patience.")
     flags.DEFINE_float(
         "fresh_d_min_delta", 0.005, "The fresh rule's min_delta."
@@ -741,6 +746,7 @@ def main(argv):
             flags.output,
             every_n_epochs=flags.rescore_every_n_epochs,
             fresh_d_repeats=flags.fresh_d_repeats,
+            fresh_d_steps=flags.fresh_d_steps,
         )
         summary = analyse(
             os.path.join(flags.rescore, "metrics.csv"),

@@ -93,10 +93,12 @@ class FreshDiscriminatorStopping(callbacks.Callback):
     `bin/train` does by default where the dataset has one): the test on
     pixels picks up pixel texture, and on the Fashion-MNIST preset its
     accuracy moves by 0.05 with its seed alone, and rises again while the
-    Frechet distance still improves; on features it falls with the
-    Frechet distance. Measured stops (`benchmarks.stopping`,
-    BUILD_NOTES.md): see the README's "Stopping when the samples are
-    realistic enough".
+    Frechet distance still improves; on features (a logistic regression
+    by default) it falls with the Frechet distance. Measured there
+    (`benchmarks.stopping`, BUILD_NOTES.md), `every_n_epochs=2`,
+    `steps=2000`, `patience=5`, `min_delta=0` keep weights 3.3% from the
+    run's best FD; on the ring and grid presets (points, patience 3,
+    min_delta 0.005) 9.3% and 10.0% from their best % high quality.
 
     Its figures go into the epoch's logs, so `MetricsLog` (metrics.csv),
     `keras.callbacks.TensorBoard` and the history get them (list this
