@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from benchmarks import stopping, time_to_quality
-from keras_gan import GAN, models
+from keras_gan import GAN, metrics, models
 from keras_gan.metrics import scoring
 from keras_gan.training import checkpoints
 
@@ -103,18 +103,6 @@ def test_study_trains_a_logged_run_and_writes_its_outputs(tmp_path):
     assert (tmp_path / "stopping.png").stat().st_size > 0
 
 
-class _Extractor:
-    value_range = (0.0, 1.0)
-
-    def __init__(self):
-        self.projection = np.random.default_rng(0).normal(size=(784, 4))
-
-    def features(self, images):
-        return np.asarray(images).reshape(len(images), -1) @ self.projection
-
-    __call__ = features
-
-
 def _finished_run(workdir):
     """A run's workdir: metrics.csv of 2 epochs of 2 steps, and the
     checkpoints of steps 2 and 4 (weight averages apart from the raw
@@ -143,24 +131,30 @@ def _finished_run(workdir):
     return averages
 
 
-def test_rescoring_scores_each_kept_checkpoint_once(tmp_path, monkeypatch):
+def test_rescoring_scores_each_kept_checkpoint_once(
+    tmp_path, monkeypatch, projection_features
+):
     workdir, out = tmp_path / "run", tmp_path / "study"
     averages = _finished_run(os.fspath(workdir))
     rng = np.random.default_rng(0)
     scorer = scoring.FeatureScorer(
         rng.uniform(0, 1, (60, 28, 28, 1)),
-        _Extractor(),
+        projection_features,
         kid_subset_size=20,
         kid_num_subsets=2,
     )
     real = rng.uniform(0, 1, (60, 28, 28, 1)).astype("float32")
-    kwargs = dict(num_samples=60, fresh_d_steps=5, real=real)
+    kwargs = dict(
+        num_samples=60,
+        real=real,
+        scorer=scorer,
+        features=scorer.feature_extractor,
+    )
     records = stopping.rescored_records(
         os.fspath(workdir),
         os.fspath(out),
         fresh_d_repeats=2,
-        scorer=scorer,
-        features=scorer.feature_extractor,
+        fresh_d_steps=5,
         **kwargs,
     )
     assert [(r["epoch"], r["step"]) for r in records] == [(1, 2), (2, 4)]
@@ -181,12 +175,28 @@ def test_rescoring_scores_each_kept_checkpoint_once(tmp_path, monkeypatch):
         raise AssertionError("scored again")
 
     monkeypatch.setattr(time_to_quality, "frechet_distance", refuse)
+    monkeypatch.setattr(metrics, "fresh_discriminator_test", refuse)
     again = stopping.rescored_records(
-        os.fspath(workdir), os.fspath(out), fresh_d_repeats=1, **kwargs
+        os.fspath(workdir),
+        os.fspath(out),
+        fresh_d_repeats=1,
+        fresh_d_steps=5,
+        **kwargs,
     )
     assert [r["fresh_d_accuracies"] for r in again] == [
         r["fresh_d_accuracies"][:1] for r in records
     ]
+    # Another test budget: the fresh figures are recomputed, the FD kept.
+    monkeypatch.undo()
+    monkeypatch.setattr(time_to_quality, "frechet_distance", refuse)
+    longer = stopping.rescored_records(
+        os.fspath(workdir), os.fspath(out), fresh_d_steps=6, **kwargs
+    )
+    assert [r["frechet_distance"] for r in longer] == [
+        r["frechet_distance"] for r in records
+    ]
+    saved = [json.loads(line) for line in (out / stopping.RESCORED).open()]
+    assert [e["fresh_d_test"]["steps"] for e in saved] == [6, 6]
     summary = stopping.analyse(
         os.fspath(workdir / "metrics.csv"),
         os.fspath(out),

@@ -154,18 +154,8 @@ def test_the_plain_dcgan_saves_its_generator_on_the_schedule(tmp_path):
         np.testing.assert_array_equal(a, b)
 
 
-class _Extractor:
-    value_range = (0.0, 1.0)
-
-    def __init__(self):
-        self.projection = np.random.default_rng(0).normal(size=(784, 6))
-
-    def features(self, images):
-        return np.asarray(images).reshape(len(images), -1) @ self.projection
-
-
 def test_preset_checkpoints_score_their_average_as_the_quality_study_does(
-    tmp_path,
+    tmp_path, projection_features
 ):
     keras.utils.set_random_seed(0)
     generator, discriminator = models.build_pair(
@@ -190,7 +180,7 @@ def test_preset_checkpoints_score_their_average_as_the_quality_study_does(
     rng = np.random.default_rng(0)
     scorer = scoring.FeatureScorer(
         rng.uniform(0, 1, (120, 28, 28, 1)),
-        _Extractor(),
+        projection_features,
         kid_subset_size=50,
         kid_num_subsets=2,
     )
