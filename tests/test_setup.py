@@ -133,5 +133,7 @@ def test_bin_test_runs_with_the_project_venv(tmp_path):
         "venv python: -m ruff check .",
         "venv python: -m ruff format --check .",
         "venv python: -m pytest -q -m not slow -k x",
-        "venv python: -m pytest -q -m slow -k x",
+        # The slow suite ran beside the fast one; its report comes after.
+        "== slow suite (pytest -m slow) ==",
+        "venv python: -m pytest -q -p no:cacheprovider -m slow -k x",
     ]
