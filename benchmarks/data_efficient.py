@@ -138,22 +138,17 @@ RECIPES = {
 def build_gan(recipe, image_shape=(28, 28, 1), seed=0):
     """The compiled `GAN` of a recipe (its players built under the
     recipe's mixed-precision policy)."""
-    from keras_gan.training import precision
+    from keras_gan.training import precision, train_lib
 
     keras.utils.set_random_seed(seed)
     mixed = precision.resolve(recipe.mixed_precision)
-    previous = keras.config.dtype_policy()
-    if mixed is not None:
-        keras.config.set_dtype_policy(f"mixed_{mixed}")
-    try:
+    with train_lib._dtype_policy(mixed and f"mixed_{mixed}"):
         generator, discriminator = keras_gan.models.build_pair(
             recipe.architecture,
             image_shape,
             recipe.latent_dim,
             base_filters=recipe.base_filters,
         )
-    finally:
-        keras.config.set_dtype_policy(previous)
     gan = keras_gan.GAN(
         generator,
         discriminator,
