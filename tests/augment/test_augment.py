@@ -8,6 +8,7 @@ import tensorflow as tf
 
 import keras_gan
 from keras_gan.augment import AdaptiveAugment, DiffAugment
+from tests.float32 import reordering_tolerance
 
 SHAPE = (8, 8, 1)
 
@@ -233,7 +234,15 @@ def test_ada_p_survives_save_and_load(tmp_path):
         _images(32), batch_size=16, epochs=1, verbose=0, shuffle=False
     )
     assert a.history["augment_p"] == pytest.approx(b.history["augment_p"])
-    assert a.history["d_loss"] == pytest.approx(b.history["d_loss"], rel=1e-4)
+    # The loaded model's graph may sum in another order. Longest sum: the
+    # conv kernel's gradient over 16 images at 6x6 positions (576). Chain:
+    # the generator's dense layer, the augmentation's resampling, the
+    # discriminator's conv and dense layers, back through all (8). Updates:
+    # 2 steps of one discriminator and one generator update.
+    tol = reordering_tolerance(terms=576, reductions=8, updates=4)
+    assert a.history["d_loss"] == pytest.approx(
+        b.history["d_loss"], rel=tol, abs=tol
+    )
 
 
 @pytest.mark.parametrize("loss", keras_gan.losses.loss_names())

@@ -4,7 +4,16 @@ state on every replica, and the same training as on one device."""
 import numpy as np
 import pytest
 
+from tests.float32 import reordering_tolerance
+
 pytestmark = pytest.mark.slow
+# Longest sum: the conv kernel's gradient over the global batch of 8 at 6x6
+# positions (288 terms). Chain: the generator's dense layer, the
+# discriminator's conv and dense layers with their spectral norms' power
+# iterations, back through all, and lazy R1's input gradient through the
+# discriminator twice more (14). Updates: 2 generator steps of k = 2
+# discriminator updates and one generator update.
+_TOL = reordering_tolerance(terms=288, reductions=14, updates=6)
 
 
 @pytest.fixture(scope="module")
@@ -25,12 +34,12 @@ def test_two_replicas_train_like_one_device(results):
     assert single["p"][0] != 0.5  # ADA moved p
     np.testing.assert_allclose(mirrored["p"][0], single["p"][0], rtol=1e-6)
     for a, b in zip(single["u"], mirrored["u"]):
-        np.testing.assert_allclose(b[0], a[0], rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(b[0], a[0], rtol=_TOL, atol=_TOL)
     for a, b in zip(single["lecam"], mirrored["lecam"]):
-        np.testing.assert_allclose(b[0], a[0], rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(b[0], a[0], rtol=_TOL, atol=_TOL)
     for a, b in zip(single["weights"], mirrored["weights"]):
-        np.testing.assert_allclose(b, a, rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(b, a, rtol=_TOL, atol=_TOL)
     for key in ("d_loss", "g_loss", "augment_p", "ada_r_t", "lecam_penalty"):
         assert mirrored["logs"][key] == pytest.approx(
-            single["logs"][key], rel=1e-4, abs=1e-6
+            single["logs"][key], rel=_TOL, abs=_TOL
         ), key

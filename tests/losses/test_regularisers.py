@@ -10,6 +10,7 @@ import tensorflow as tf
 
 import keras_gan
 from keras_gan import losses
+from tests.float32 import reordering_tolerance
 
 
 def _linear_critic(size, weight_value):
@@ -186,5 +187,11 @@ def test_state_survives_save_and_load(tmp_path):
     )
     a = gan.fit(_REAL[:48], **rest).history
     b = loaded.fit(_REAL[:48], **rest).history
+    # The loaded model's graph may sum in another order. Longest sum: the
+    # batch of 16. Chain: the generator's dense layer, the discriminator's
+    # 2, back through all 3, R1's input gradient through the discriminator
+    # twice more (10). Updates: 3 steps of one discriminator and one
+    # generator update.
+    tol = reordering_tolerance(terms=16, reductions=10, updates=6)
     for key in ("lecam_penalty", "r1_penalty", "d_loss"):
-        assert a[key] == pytest.approx(b[key], rel=1e-5), key
+        assert a[key] == pytest.approx(b[key], rel=tol, abs=tol), key
