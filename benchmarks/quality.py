@@ -284,7 +284,7 @@ def _preset_training(workdir, preset, trainer="ours"):
     """The GAN of a preset run's newest checkpoint, and the run's training
     summary (steps, training seconds, images seen), also written to
     `workdir/train.json`."""
-    from keras_gan.training import checkpoints
+    from keras_gan import checkpoints
 
     manager = checkpoints.CheckpointManager(
         os.path.join(workdir, "checkpoints")
@@ -650,7 +650,7 @@ def mixture_study(
 
 
 def _train_seconds(workdir):
-    from keras_gan.training import checkpoints
+    from keras_gan import checkpoints
 
     manager = checkpoints.CheckpointManager(
         os.path.join(workdir, "checkpoints")

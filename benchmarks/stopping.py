@@ -509,9 +509,9 @@ def rescored_records(
     import keras
 
     from benchmarks import time_to_quality
+    from keras_gan import checkpoints
     from keras_gan.callbacks import FreshDiscriminatorStopping
     from keras_gan.metrics import fresh_discriminator_test, scoring
-    from keras_gan.training import checkpoints
 
     records = epoch_records(os.path.join(workdir, "metrics.csv"))
     found = dict(

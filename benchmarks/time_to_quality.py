@@ -232,7 +232,7 @@ def snapshots(arm, folder):
         for entry in found:
             entry["path"] = os.path.join(folder, entry["path"])
         return found
-    from keras_gan.training import checkpoints
+    from keras_gan import checkpoints
 
     manager = checkpoints.CheckpointManager(os.path.join(folder, "checkpoints"))
     found = []

@@ -52,8 +52,7 @@ import tempfile
 import keras
 import tensorflow as tf
 
-from keras_gan import files
-from keras_gan.training import checkpoints
+from keras_gan import checkpoints, files
 
 SIGNATURE_KEY = "serving_default"
 INPUT_KEY = "z"
@@ -99,7 +98,7 @@ def export_generator(
             `False`.
         ValueError: for a generator whose input is not `[batch,
             latent_dim]` or whose output is neither images nor vectors.
-        keras_gan.training.checkpoints.NonFiniteWeightsError: (a
+        keras_gan.checkpoints.NonFiniteWeightsError: (a
             `ValueError`) for a generator with NaN or infinite weights.
         keras_gan.files.WriteError: (an `OSError`) when writing
             fails (disk full...); `export_dir` is as it was.

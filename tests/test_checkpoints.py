@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 import keras_gan
+from keras_gan import checkpoints
 from keras_gan.callbacks.checkpoint import PeriodicCheckpoint
 from keras_gan.models import mlp_discriminator, mlp_generator
-from keras_gan.training import checkpoints
 
 
 def _gan():

@@ -2,8 +2,8 @@
 
 from keras import callbacks
 
+from keras_gan import checkpoints
 from keras_gan.arguments import check_positive_int
-from keras_gan.training import checkpoints
 
 
 class PeriodicCheckpoint(callbacks.Callback):
@@ -14,7 +14,7 @@ class PeriodicCheckpoint(callbacks.Callback):
     temporary file and renamed into place, so a process killed mid-write
     never leaves a damaged file under a checkpoint name, and files are
     named by the generator step count (`ckpt-00001000.keras`), which
-    survives resuming. `keras_gan.training.checkpoints.CheckpointManager`
+    survives resuming. `keras_gan.checkpoints.CheckpointManager`
     lists and restores them.
 
     Args:

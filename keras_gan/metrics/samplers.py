@@ -284,7 +284,7 @@ def workdir_sampler(workdir, prefer_export=True):
     Raises:
         FileNotFoundError: when the workdir has neither.
     """
-    from keras_gan.training import checkpoints
+    from keras_gan import checkpoints
     from keras_gan.training import workdir as workdir_lib
 
     workdir = os.fspath(workdir)

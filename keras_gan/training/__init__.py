@@ -2,7 +2,6 @@
 
 - `config`: `TrainConfig`, its validation and the objects it builds.
 - `train_lib`: `train(config)`: train, resume, stop, export; reads no flags.
-- `checkpoints`: whole-model checkpoints, written atomically, newest first.
 - `workdir`: the layout of a run's directory.
 - `preflight`: the checks made before anything is written.
 

@@ -29,8 +29,7 @@ import dataclasses
 import os
 import shutil
 
-from keras_gan import files
-from keras_gan.training import checkpoints
+from keras_gan import checkpoints, files
 
 # Bytes of a float32 weight; mixed precision keeps float32 variables.
 _WEIGHT_BYTES = 4

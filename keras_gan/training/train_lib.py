@@ -88,6 +88,10 @@ from keras_gan.callbacks.sample_grid import SampleGrid
 from keras_gan.callbacks.step_budget import StepBudget
 from keras_gan.callbacks.time_budget import TimeBudget
 from keras_gan.callbacks.training_curves import TrainingCurves
+from keras_gan.checkpoints import (
+    CheckpointError,
+    NonFiniteWeightsError,
+)
 from keras_gan.models.gan import GAN
 from keras_gan.training import (
     checkpoints,
@@ -96,10 +100,6 @@ from keras_gan.training import (
     preemption,
     preflight,
     workdir,
-)
-from keras_gan.training.checkpoints import (
-    CheckpointError,
-    NonFiniteWeightsError,
 )
 from keras_gan.training.config import (
     AUTO,

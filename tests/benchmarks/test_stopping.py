@@ -9,9 +9,8 @@ import numpy as np
 import pytest
 
 from benchmarks import stopping, time_to_quality
-from keras_gan import GAN, metrics, models
+from keras_gan import GAN, checkpoints, metrics, models
 from keras_gan.metrics import scoring
-from keras_gan.training import checkpoints
 
 
 def _records(fd, accuracy, d_real, d_fake):

@@ -12,9 +12,8 @@ import pytest
 
 from benchmarks import quality
 from benchmarks import time_to_quality as ttq
-from keras_gan import GAN, models
+from keras_gan import GAN, checkpoints, models
 from keras_gan.metrics import samplers, scoring
-from keras_gan.training import checkpoints
 
 TINY = quality.FashionSetup(latent_dim=8, base_filters=8, batch_size=4)
 

@@ -13,7 +13,8 @@ import pytest
 from absl import flags
 from absl.testing import flagsaver
 
-from keras_gan.training import checkpoints, train_lib
+from keras_gan import checkpoints
+from keras_gan.training import train_lib
 
 _RING = (
     "--dataset=ring",

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_gan import export
+from keras_gan import checkpoints, export
 from keras_gan.callbacks.divergence import TerminateOnNonFinite
-from keras_gan.training import checkpoints, train_lib
+from keras_gan.training import train_lib
 from keras_gan.training.config import TrainConfig
 
 # Adam moves every weight by about the learning rate: 1e30 overflows

@@ -40,9 +40,9 @@ import tensorflow as tf
 from absl import flags
 from absl.testing import flagsaver
 
-from keras_gan import data, export, files, models
+from keras_gan import checkpoints, data, export, files, models
 from keras_gan.models.gan import GAN
-from keras_gan.training import checkpoints, preflight, train_lib
+from keras_gan.training import preflight, train_lib
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 LATENT_DIM = 8

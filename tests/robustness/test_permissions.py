@@ -13,9 +13,8 @@ import keras
 import numpy as np
 import pytest
 
-from keras_gan import export, files, models, plots
+from keras_gan import checkpoints, export, files, models, plots
 from keras_gan.models.gan import GAN
-from keras_gan.training import checkpoints
 
 UMASKS = (0o022, 0o077)
 

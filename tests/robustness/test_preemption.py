@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from keras_gan.training import checkpoints
+from keras_gan import checkpoints
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,8 @@ import signal
 import keras
 import pytest
 
-from keras_gan.training import checkpoints, train_lib
+from keras_gan import checkpoints
+from keras_gan.training import train_lib
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_gan.training import checkpoints
+from keras_gan import checkpoints
 
 pytestmark = pytest.mark.slow
 

@@ -8,9 +8,10 @@ import keras
 import numpy as np
 import pytest
 
+from keras_gan import checkpoints
 from keras_gan.augment import AdaptiveAugment, DiffAugment
 from keras_gan.callbacks.metrics_log import read_log
-from keras_gan.training import checkpoints, train_lib
+from keras_gan.training import train_lib
 from keras_gan.training.config import ConfigError, TrainConfig
 
 

@@ -15,7 +15,7 @@ from absl import flags
 from absl.testing import flagsaver
 from PIL import Image
 
-from keras_gan.training import checkpoints
+from keras_gan import checkpoints
 from keras_gan.training.config import ConfigError, TrainConfig
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_gan import export
-from keras_gan.training import checkpoints, train_lib
+from keras_gan import checkpoints, export
+from keras_gan.training import train_lib
 from keras_gan.training.config import ConfigError, TrainConfig
 
 

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_gan import data, distribute, export
-from keras_gan.training import checkpoints, train_lib
+from keras_gan import checkpoints, data, distribute, export
+from keras_gan.training import train_lib
 from keras_gan.training.config import (
     ConfigError,
     IncompatibleConfigError,

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_gan import export
+from keras_gan import checkpoints, export
 from keras_gan.callbacks.metrics_log import read_log
-from keras_gan.training import checkpoints, precision, train_lib, workdir
+from keras_gan.training import precision, train_lib, workdir
 from keras_gan.training.config import ConfigError, TrainConfig
 
 
