@@ -52,6 +52,23 @@ import tensorflow as tf
 from tensorflow.tsl.profiler.protobuf import xplane_pb2
 
 from benchmarks import flops
+from keras_gan import losses
+
+__all__ = [
+    "D_UPDATE",
+    "G_UPDATE",
+    "METRICS",
+    "OPTIMIZER",
+    "PART_ORDER",
+    "PENALTY",
+    "STEP",
+    "WINDOW",
+    "classify",
+    "mark_phases",
+    "profile_trainer",
+    "summarize",
+    "trace_fit",
+]
 
 D_UPDATE = "kgprof_d_update"
 G_UPDATE = "kgprof_g_update"
@@ -210,8 +227,6 @@ def mark_phases(model):
     ):
         if hasattr(model, method):
             setattr(model, method, _scoped(scope, getattr(model, method)))
-    from keras_gan import losses
-
     if getattr(model, "penalties", None):
         model.penalties = [
             p if isinstance(p, losses.OutputPenalty) else _ScopedPenalty(p)
