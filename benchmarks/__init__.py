@@ -1,4 +1,6 @@
-"""Training throughput benchmark: our `GAN` against a plain train step.
+"""Benchmarks: training throughput, and the studies of sample quality.
+
+The throughput benchmark, our `GAN` against a plain train step:
 
 - `workloads`: the problems (data, architecture, batch size, k) and the
   trainer variants (`ours+xla+spe8`, `plain`, ...).
@@ -10,6 +12,18 @@
 - `peak`: the measured matrix-multiplication peak.
 - `profile`: where a step's time goes, by part, from a profiler trace.
 - `runner`: runs it all; `bin/benchmark` is its command line.
+
+The studies (each `python -m benchmarks.<study>`), on the protocols of
+docs/contracts.md, "Evaluation protocols":
+
+- `quality`: the presets against plain baselines, side by side;
+  `conditional_quality` the class-conditional one, `conditional_baseline`
+  its keras.io baseline.
+- `time_to_quality`: the minutes each trainer needs to reach an FD.
+- `data_efficient`: training on small class-balanced subsets.
+- `stopping`: where each stopping rule would stop a logged run.
+- `harness`: what they share: the deadline, scheduled snapshots, worker
+  processes and results writing.
 """
 
 from benchmarks.baseline import PlainGAN, PlainWGANGP

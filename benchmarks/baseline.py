@@ -33,6 +33,11 @@ from keras import ops
 
 from keras_gan.layers import advance_power_iterations
 
+__all__ = [
+    "PlainGAN",
+    "PlainWGANGP",
+]
+
 
 class PlainGAN(keras.Model):
     """A GAN trained by the plain keras.io-style `train_step`.

@@ -35,8 +35,8 @@ else:
 - Its samples are scored as it makes them: the sigmoid's [0, 1] output is
   exported with `value_range=(0, 1)`, which maps nothing (the export's
   clip to [0, 1] does nothing to a sigmoid), and the export takes `z` and
-  `labels` as the DESIGN.md contract says, the one-hot concatenation
-  inside.
+  `labels` as docs/contracts.md, "SavedModel signature" says, the
+  one-hot concatenation inside.
 - The players are called with `training=True` (they have no batch
   normalisation or dropout, so nothing changes).
 """
@@ -49,6 +49,15 @@ from keras import layers, ops
 
 from benchmarks.baseline import PlainGAN
 from keras_gan.layers import OneHotLabels
+
+__all__ = [
+    "KerasIoConditionalGAN",
+    "KerasIoConditionalSetup",
+    "build_keras_io_discriminator",
+    "build_keras_io_generator",
+    "build_keras_io_trainer",
+    "to_keras_io_range",
+]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -12,14 +12,15 @@ machine load:
 - the unconditional preset, `configs/fashion_mnist_dcgan.flags`, likewise.
 
 Then every export is scored by `keras_gan.metrics.scoring` on the
-Fashion-MNIST classifier: the conditional ones by DESIGN.md's protocol
-(`per_class` samples of each class, 1,000 by default: the label accuracy,
-the intra-class FD, the overall FD and the usual figures), the
-unconditional one on as many samples (the FD and the usual figures),
-beside the real floor. `results.json`, `results.md` (markdown tables:
-figures, steps made, per-class figures) and a per-class sample grid of
-each conditional model (`samples_<model>.png`, one labelled row per class)
-go into the output folder.
+Fashion-MNIST classifier: the conditional ones by the protocol of
+docs/contracts.md, "Evaluation protocols" (`per_class` samples of each
+class, 1,000 by default: the label accuracy, the intra-class FD, the
+overall FD and the usual figures), the unconditional one on as many
+samples (the FD and the usual figures), beside the real floor.
+`results.json`, `results.md` (markdown tables: figures, steps made,
+per-class figures) and a per-class sample grid of each conditional model
+(`samples_<model>.png`, one labelled row per class) go into the output
+folder.
 
     python -m benchmarks.quality --study=conditional --minutes=30 \\
         --output=runs/quality/conditional
@@ -27,19 +28,37 @@ go into the output folder.
 
 import dataclasses
 import os
-import time
 
-from benchmarks import quality
+import numpy as np
+
+from benchmarks import harness
 from benchmarks.conditional_baseline import (
     KerasIoConditionalSetup,
     build_keras_io_trainer,
     to_keras_io_range,
 )
+from keras_gan import data, export, plots
+from keras_gan.metrics import scoring
+from keras_gan.training.workdir import WorkdirLayout
 
-CONDITIONAL_PRESET = os.path.join(
-    quality.ROOT, "configs", "fashion_mnist_conditional.flags"
-)
+__all__ = [
+    "CONDITIONAL_PRESET",
+    "TRAINERS",
+    "UNCONDITIONAL_PRESET",
+    "WORKER",
+    "WORKER_MODULE",
+    "compare_conditional",
+    "format_conditional",
+    "train_keras_io_for",
+]
+
+CONDITIONAL_PRESET = harness.preset_path("fashion_mnist_conditional")
+# The Fashion-MNIST preset (`benchmarks.quality.FASHION_PRESET`).
+UNCONDITIONAL_PRESET = harness.preset_path("fashion_mnist_dcgan")
+# The baseline trains in a worker of the quality study's command line
+# (`python -m benchmarks.quality --worker=keras_io_conditional`).
 WORKER = "keras_io_conditional"
+WORKER_MODULE = "benchmarks.quality"
 # Output folder of each trainer, by the name its results go under.
 TRAINERS = {
     "conditional preset": "conditional",
@@ -64,8 +83,6 @@ def train_keras_io_for(seconds, output_dir, setup=None, seed=0):
     Returns:
         The dict written to `train.json`.
     """
-    from keras_gan import data, export
-
     setup = setup or KerasIoConditionalSetup()
     model = build_keras_io_trainer(setup, seed)
     dataset = data.load(
@@ -75,16 +92,16 @@ def train_keras_io_for(seconds, output_dir, setup=None, seed=0):
         repeat=True,
         with_labels=True,
     ).map(to_keras_io_range)
-    deadline = quality._fit_for(model, dataset, seconds, output_dir, setup)
+    deadline = harness.fit_for(model, dataset, seconds, output_dir, setup)
     export.export_generator(
         model,
-        os.path.join(output_dir, "export"),
+        WorkdirLayout(output_dir).export_dir,
         value_range=(0.0, 1.0),  # its sigmoid's range: nothing is mapped
         overwrite=True,
         metadata={"dataset": "fashion_mnist", "step": deadline.steps},
         class_names=data.class_names("fashion_mnist"),
     )
-    return quality._write_training_summary(
+    return harness.write_training_summary(
         output_dir, "keras.io conditional", deadline, setup
     )
 
@@ -123,8 +140,6 @@ def compare_conditional(
     Returns:
         The results dict (also in `results.json`).
     """
-    from keras_gan.metrics import scoring
-
     setup = setup or KerasIoConditionalSetup()
     output_dir = os.path.abspath(output_dir)
     os.makedirs(output_dir, exist_ok=True)
@@ -134,35 +149,44 @@ def compare_conditional(
     }
     presets = {
         "conditional preset": CONDITIONAL_PRESET,
-        "unconditional preset": quality.FASHION_PRESET,
+        "unconditional preset": UNCONDITIONAL_PRESET,
     }
-    started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+    started = harness.timestamp()
     if train:
         commands = [
-            quality._preset_command(
+            harness.preset_command(
+                CONDITIONAL_PRESET,
                 minutes,
                 folders["conditional preset"],
                 seed,
                 extra_flags,
-                preset=CONDITIONAL_PRESET,
             ),
-            quality._worker_command(
-                WORKER, minutes, folders["keras.io conditional"], seed, setup
+            harness.worker_command(
+                WORKER_MODULE,
+                WORKER,
+                minutes,
+                folders["keras.io conditional"],
+                seed,
+                setup,
             ),
-            quality._preset_command(
-                minutes, folders["unconditional preset"], seed, extra_flags
+            harness.preset_command(
+                UNCONDITIONAL_PRESET,
+                minutes,
+                folders["unconditional preset"],
+                seed,
+                extra_flags,
             ),
         ]
-        quality._run_all(
+        harness.run_all(
             commands,
             [folder + ".log" for folder in folders.values()],
             parallel=len(commands),
             threads=threads,
         )
         for name, preset in presets.items():
-            quality._preset_training(folders[name], preset)
+            harness.preset_training(folders[name], preset)
     scorer = scoring.make_scorer("fashion_mnist")
-    results = quality._study_header(
+    results = harness.study_header(
         started,
         minutes,
         threads,
@@ -173,7 +197,7 @@ def compare_conditional(
     )
     report = floor = None
     for name, folder in folders.items():
-        export_dir = os.path.join(folder, "export")
+        export_dir = WorkdirLayout(folder).export_dir
         sampler = scoring.ExportSampler(export_dir)
         scored = scoring.score(
             sampler,
@@ -189,7 +213,7 @@ def compare_conditional(
             "export_dir": export_dir,
             "figures": scored["model"],
             "num_samples": scored["num_samples"],
-            "training": quality._read_training(folder),
+            "training": harness.read_training(folder),
         }
         if sampler.conditional:
             entry["per_class"] = scored["per_class"]["model"]
@@ -206,16 +230,12 @@ def compare_conditional(
     results["floor_per_class"] = floor["per_class"]["floor"]
     results["classes"] = floor["per_class"]["classes"]
     results["scorer"] = report["scorer"]
-    results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")
-    quality._write_results(output_dir, results, format_conditional(results))
+    results["finished"] = harness.timestamp()
+    harness.write_results(output_dir, results, format_conditional(results))
     return results
 
 
 def _save_class_grid(sampler, path, caption, per_row, seed):
-    import numpy as np
-
-    from keras_gan import plots
-
     labels = np.repeat(np.arange(sampler.num_classes), per_row)
     samples = sampler.sample(len(labels), seed=seed, labels=labels)
     picture = plots.samples_picture(
@@ -233,7 +253,7 @@ def format_conditional(results):
     """Markdown tables of `compare_conditional` results: the figures
     beside the floor, the steps made, then the label accuracy and the
     intra-class FD of each class."""
-    lines = [quality.format_fashion(results)]
+    lines = [harness.format_comparison(results)]
     models = results["models"]
     conditional = [name for name in models if "per_class" in models[name]]
     for figure, title in (
@@ -254,7 +274,7 @@ def format_conditional(results):
             cells.append(results["floor_per_class"][figure][label])
             lines.append(
                 f"| {class_name} | "
-                + " | ".join(quality._format(value) for value in cells)
+                + " | ".join(harness.format_value(value) for value in cells)
                 + " |"
             )
     return "\n".join(lines)

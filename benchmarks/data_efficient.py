@@ -1,13 +1,13 @@
 """Data-efficient training on Fashion-MNIST: the protocol and its driver.
 
-DESIGN.md's protocol (after DiffAugment, Zhao et al. 2020, and ADA,
-Karras et al. 2020): train on a seeded, class-balanced subset of the
-Fashion-MNIST training split (600 images: 60 per class; 6,000: 600 per
-class; numpy `default_rng(0)`, the first N per class of a permutation of
-the original IDX order), score 10,000 samples against the full test
-split. This module holds the subset, the recipes compared (the rows of the
-issue's table), the training of one recipe for a wall-time budget, and the
-study that runs them:
+The protocol of docs/contracts.md, "Evaluation protocols" (after
+DiffAugment, Zhao et al. 2020, and ADA, Karras et al. 2020): train on a
+seeded, class-balanced subset of the Fashion-MNIST training split (600
+images: 60 per class; 6,000: 600 per class; numpy `default_rng(0)`, the
+first N per class of a permutation of the original IDX order), score
+10,000 samples against the full test split. This module holds the subset,
+the recipes compared (the rows of the study's table), the training of one
+recipe for a wall-time budget, and the study that runs them:
 
     python -m benchmarks.data_efficient --sizes=600 --minutes=60 \\
         --snapshot_minutes=15 --output=runs/data_efficient_600
@@ -41,11 +41,37 @@ import time
 
 import keras
 import numpy as np
+from absl import app, flags
 
 import keras_gan
-from benchmarks import quality
-from keras_gan import files
-from keras_gan.callbacks.time_budget import TimeBudget
+from benchmarks import harness, time_to_quality
+from keras_gan import files, plots
+from keras_gan.callbacks import TimeBudget
+from keras_gan.metrics import scoring
+from keras_gan.metrics._fashion_mnist_idx import load_fashion_mnist_idx
+from keras_gan.training import precision
+
+__all__ = [
+    "FIGURES",
+    "NUM_CLASSES",
+    "RECIPES",
+    "SIZES",
+    "SNAPSHOT_DIR",
+    "Recipe",
+    "add_fd_changes",
+    "balanced_subset",
+    "baseline_of",
+    "build_gan",
+    "format_results",
+    "main",
+    "row_dir",
+    "run_study",
+    "snapshot_curve",
+    "snapshot_marks",
+    "train_recipe",
+    "train_row",
+    "training_images",
+]
 
 
 def balanced_subset(labels, per_class, seed=0):
@@ -138,7 +164,9 @@ RECIPES = {
 def build_gan(recipe, image_shape=(28, 28, 1), seed=0):
     """The compiled `GAN` of a recipe (its players built under the
     recipe's mixed-precision policy)."""
-    from keras_gan.training import precision, train_lib
+    # Here, not at the top: the study's scoring and command line stay
+    # clear of the training application, which only building needs.
+    from keras_gan.training import train_lib
 
     keras.utils.set_random_seed(seed)
     mixed = precision.resolve(recipe.mixed_precision)
@@ -179,7 +207,7 @@ def train_recipe(
     With `snapshots` (a folder), the generator that is sampled (the weight
     average when the recipe keeps one) is saved there at the first step
     past each of `marks` (seconds of training) and at the end, listed in
-    its `snapshots.jsonl` (`benchmarks.time_to_quality`'s snapshots; the
+    its `snapshots.jsonl` (`benchmarks.harness.ScheduledSnapshots`; the
     saves' time is left out of the budget).
 
     Returns:
@@ -191,11 +219,9 @@ def train_recipe(
     if snapshots is None:
         clock = TimeBudget(seconds)
     else:
-        from benchmarks import time_to_quality
-
         os.makedirs(snapshots, exist_ok=True)
-        open(os.path.join(snapshots, time_to_quality.SNAPSHOTS), "w").close()
-        clock = time_to_quality._ScheduledSnapshots(
+        open(os.path.join(snapshots, harness.SNAPSHOTS), "w").close()
+        clock = harness.ScheduledSnapshots(
             seconds,
             os.path.join(snapshots, "progress.jsonl"),
             marks,
@@ -244,8 +270,6 @@ def training_images(size, seed=0):
     """The protocol's subset of `size` training images, `[size, 28, 28,
     1]` in [-1, 1], and their labels (the original IDX files of
     `/usr/share/datasets/fashion-mnist`, in their order)."""
-    from keras_gan.metrics._fashion_mnist_idx import load_fashion_mnist_idx
-
     images, labels = load_fashion_mnist_idx("train")
     if size % NUM_CLASSES:
         raise ValueError(
@@ -281,8 +305,6 @@ def train_row(
     Returns:
         The dict written to `train.json`.
     """
-    from keras_gan.training import precision
-
     recipe = RECIPES[name]
     started = time.monotonic()
     gan, history = train_recipe(
@@ -385,9 +407,6 @@ def run_study(
     Returns:
         The results dict (also in `results.json`).
     """
-    from keras_gan import plots
-    from keras_gan.metrics import scoring
-
     output_dir = os.path.abspath(output_dir)
     names = list(names or RECIPES)
     for name in names:
@@ -396,7 +415,7 @@ def run_study(
                 "Invalid value for argument `names`. Expected recipes among "
                 f"{sorted(RECIPES)}. Received: {name!r}"
             )
-    started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+    started = harness.timestamp()
     trained_now = []
     for size in sizes:
         pending = [
@@ -409,7 +428,7 @@ def run_study(
         folders = [row_dir(output_dir, size, name) for name in pending]
         for folder in folders:
             os.makedirs(folder, exist_ok=True)
-        quality._run_all(
+        harness.run_all(
             [
                 _worker_command(
                     name,
@@ -476,16 +495,14 @@ def run_study(
     if results["rows"]:
         results["floor"] = _floor(output_dir, get_scorer, num_samples, seed)
     add_fd_changes(results["rows"])
-    results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")
-    quality._write_results(output_dir, results, format_results(results))
+    results["finished"] = harness.timestamp()
+    harness.write_results(output_dir, results, format_results(results))
     return results
 
 
 def _score_row(folder, get_scorer, num_samples, seed):
     """The row's figures (`score.json`, computed unless it holds these
     samples' figures) and 64 samples for its picture."""
-    from keras_gan.metrics import scoring
-
     path = os.path.join(folder, "score.json")
     generator = keras.models.load_model(os.path.join(folder, "generator.keras"))
     sampler = scoring.ModelSampler(generator)
@@ -510,14 +527,10 @@ def snapshot_curve(folder, get_scorer, num_samples, seed=0):
     `frechet_distance`: the scored noise of `scoring.score`), as dicts of
     `minutes` (of training), `steps` and `frechet_distance`; empty for a
     row without snapshots."""
-    from benchmarks import time_to_quality
-
     directory = os.path.join(folder, SNAPSHOT_DIR)
-    listing = os.path.join(directory, time_to_quality.SNAPSHOTS)
-    if not os.path.exists(listing):
+    found = harness.read_snapshots(directory)
+    if not found:
         return []
-    with open(listing) as file:
-        found = [json.loads(line) for line in file if line.strip()]
     generator = keras.models.load_model(os.path.join(folder, "generator.keras"))
     curve = []
     for entry in found:
@@ -586,7 +599,7 @@ def format_results(results):
         "|---|---|---|---|---|---|---|---|",
     ]
     for row in results["rows"]:
-        cells = [quality._format(row["figures"].get(f)) for f in FIGURES]
+        cells = [harness.format_value(row["figures"].get(f)) for f in FIGURES]
         change = row.get("fd_change")
         lines.append(
             f"| {row['size']} | {row['recipe']} | "
@@ -597,7 +610,7 @@ def format_results(results):
         )
     floor = results.get("floor")
     if floor:
-        cells = [quality._format(floor.get(f)) for f in FIGURES]
+        cells = [harness.format_value(floor.get(f)) for f in FIGURES]
         lines.append(
             f"| real floor ({results['num_samples']} training images) | | "
             + " | ".join(cells)
@@ -623,8 +636,6 @@ def format_results(results):
 
 
 def _define_flags():
-    from absl import flags
-
     flags.DEFINE_list(
         "sizes", [str(s) for s in SIZES], "Training-set sizes (images)."
     )
@@ -653,8 +664,7 @@ def _define_flags():
 
 
 def main(argv):
-    from absl import app
-
+    """The command line: the study, or one row's worker (`--worker`)."""
     if len(argv) > 1:
         raise app.UsageError(f"Unexpected arguments: {argv[1:]}")
     flags = _FLAGS
@@ -665,7 +675,7 @@ def main(argv):
             f"Expected integer --sizes. Received: {','.join(flags.sizes)}"
         ) from None
     if flags.worker:
-        quality._limit_threads(flags.threads)
+        harness.limit_threads(flags.threads)
         images, _ = training_images(sizes[0])
         summary = train_row(
             flags.worker,
@@ -688,11 +698,9 @@ def main(argv):
         train=flags.train,
         snapshot_minutes=flags.snapshot_minutes,
     )
-    quality.print_results(format_results(results), flags.output)
+    harness.print_results(format_results(results), flags.output)
 
 
 if __name__ == "__main__":
-    from absl import app
-
     _FLAGS = _define_flags()
     app.run(main)

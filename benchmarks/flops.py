@@ -33,6 +33,16 @@ import dataclasses
 import tensorflow as tf
 from tensorflow.python.framework import ops as tf_ops
 
+__all__ = [
+    "CALL_OP_TYPES",
+    "MATMUL_OP_TYPES",
+    "FlopCount",
+    "TrainStepRecorder",
+    "count_function_flops",
+    "count_graph_flops",
+    "live_ops",
+]
+
 # The dense linear algebra: what the matmul peak is the ceiling for.
 MATMUL_OP_TYPES = frozenset(
     {

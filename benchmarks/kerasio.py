@@ -34,6 +34,12 @@ from keras import layers
 
 from keras_gan.layers import OneHotLabels
 
+__all__ = [
+    "celeba_dcgan_players",
+    "mnist_dcgan_players",
+    "wgan_gp_players",
+]
+
 
 def _leaky(x):
     return layers.LeakyReLU(negative_slope=0.2)(x)

@@ -12,6 +12,11 @@ import time
 
 import tensorflow as tf
 
+__all__ = [
+    "matmul_peak",
+    "matmul_window",
+]
+
 
 def matmul_window(size=2048, matmuls=8, dtype="float32"):
     """Builds one timed window of chained matrix products.

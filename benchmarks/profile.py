@@ -31,14 +31,13 @@ these names) and the order of differentiation is how many times
 is named after the op it differentiates). A plain step has no update
 methods: its ops are counted by player and direction only.
 
-Limits, measured as they are: the profiler costs about a microsecond per
-op (in the op's time), so steps of many tiny ops look slower than they
-are; with more than one inter-op thread, ops overlap and the parts add up
-to more than the busy time (`--inter_op_threads=1` gives a sequential
-account); only the host's TensorFlow ops are read, so XLA-compiled steps
-(one cluster op) and GPU kernels (a device plane) are not broken down;
-the input pipeline's own threads are summed apart, since they overlap the
-step.
+Limits: the profiler adds a cost to every op (in the op's time), so
+steps of many tiny ops look slower than they are; with more than one
+inter-op thread, ops overlap and the parts add up to more than the busy
+time (`--inter_op_threads=1` gives a sequential account); only the
+host's TensorFlow ops are read, so XLA-compiled steps (one cluster op)
+and GPU kernels (a device plane) are not broken down; the input
+pipeline's own threads are summed apart, since they overlap the step.
 """
 
 import collections
@@ -52,6 +51,23 @@ import tensorflow as tf
 from tensorflow.tsl.profiler.protobuf import xplane_pb2
 
 from benchmarks import flops
+from keras_gan import losses
+
+__all__ = [
+    "D_UPDATE",
+    "G_UPDATE",
+    "METRICS",
+    "OPTIMIZER",
+    "PART_ORDER",
+    "PENALTY",
+    "STEP",
+    "WINDOW",
+    "classify",
+    "mark_phases",
+    "profile_trainer",
+    "summarize",
+    "trace_fit",
+]
 
 D_UPDATE = "kgprof_d_update"
 G_UPDATE = "kgprof_g_update"
@@ -210,8 +226,6 @@ def mark_phases(model):
     ):
         if hasattr(model, method):
             setattr(model, method, _scoped(scope, getattr(model, method)))
-    from keras_gan import losses
-
     if getattr(model, "penalties", None):
         model.penalties = [
             p if isinstance(p, losses.OutputPenalty) else _ScopedPenalty(p)

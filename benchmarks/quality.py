@@ -1,6 +1,7 @@
-"""Measured sample quality: the published benchmarks of DESIGN.md.
+"""Measured sample quality: the published benchmarks of
+docs/contracts.md, "Evaluation protocols".
 
-Two studies, each a run rather than a test:
+Three studies, each a run rather than a test:
 
 - `fashion`: the default preset, `bin/train
   --flagfile=configs/fashion_mnist_dcgan.flags` with a time budget, against
@@ -36,17 +37,39 @@ tables.
 import dataclasses
 import json
 import os
-import subprocess
-import sys
-import time
 
+import keras
 import numpy as np
-from keras import callbacks
+from absl import app, flags
+
+from benchmarks import (
+    baseline,
+    conditional_baseline,
+    conditional_quality,
+    harness,
+)
+from keras_gan import checkpoints, data, export, files, models, plots
+from keras_gan.callbacks.metrics_log import read_log
+from keras_gan.metrics import scoring
+from keras_gan.training.workdir import WorkdirLayout
+
+__all__ = [
+    "FASHION_PRESET",
+    "MIXTURE_PRESETS",
+    "NUM_MIXTURE_SAMPLES",
+    "FashionSetup",
+    "build_plain_trainer",
+    "compare_fashion",
+    "format_fashion",
+    "format_mixtures",
+    "main",
+    "mixture_study",
+    "train_plain_for",
+]
 
 # -- Fashion-MNIST: the preset against the plain DCGAN for the same time --
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FASHION_PRESET = os.path.join(ROOT, "configs", "fashion_mnist_dcgan.flags")
+FASHION_PRESET = harness.preset_path("fashion_mnist_dcgan")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,44 +98,6 @@ class FashionSetup:
     max_steps: int | None = None
 
 
-class _Deadline(callbacks.Callback):
-    """Stops `fit` once `seconds` of wall time have passed since it began,
-    and appends a progress record to `log_path` at every epoch end."""
-
-    def __init__(self, seconds, log_path, max_steps=None):
-        super().__init__()
-        self.seconds = seconds
-        self.max_steps = max_steps
-        self.log_path = log_path
-        self.steps = 0
-        self.start = None
-
-    def on_train_begin(self, logs=None):
-        self.start = time.monotonic()
-
-    @property
-    def elapsed(self):
-        return time.monotonic() - self.start
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.steps += 1
-        if self.elapsed >= self.seconds or self.steps == self.max_steps:
-            self.model.stop_training = True
-
-    def on_epoch_end(self, epoch, logs=None):
-        record = {"steps": self.steps, "seconds": round(self.elapsed, 1)}
-        record.update({k: float(v) for k, v in (logs or {}).items()})
-        with open(self.log_path, "a") as file:
-            file.write(json.dumps(record) + "\n")
-
-
-def _limit_threads(threads):
-    import tensorflow as tf
-
-    tf.config.threading.set_intra_op_parallelism_threads(threads)
-    tf.config.threading.set_inter_op_parallelism_threads(threads)
-
-
 def build_plain_trainer(setup=FashionSetup(), seed=0):
     """Builds and compiles the plain keras.io-style DCGAN.
 
@@ -127,11 +112,6 @@ def build_plain_trainer(setup=FashionSetup(), seed=0):
     Returns:
         A compiled `benchmarks.baseline.PlainGAN`.
     """
-    import keras
-
-    from benchmarks import baseline
-    from keras_gan import models
-
     keras.utils.set_random_seed(seed)
     generator, discriminator = models.build_pair(
         "dcgan",
@@ -169,108 +149,24 @@ def train_plain_for(seconds, output_dir, setup=FashionSetup(), seed=0):
     Returns:
         The dict written to `train.json`.
     """
-    from keras_gan import data, export
-
     model = build_plain_trainer(setup, seed)
     dataset = data.load(
         "fashion_mnist", batch_size=setup.batch_size, seed=seed, repeat=True
     )
-    deadline = _fit_for(model, dataset, seconds, output_dir, setup)
+    deadline = harness.fit_for(model, dataset, seconds, output_dir, setup)
     export.export_generator(
         model.generator,
-        os.path.join(output_dir, "export"),
+        WorkdirLayout(output_dir).export_dir,
         overwrite=True,
         metadata={"dataset": "fashion_mnist", "step": deadline.steps},
     )
-    return _write_training_summary(output_dir, "plain", deadline, setup)
-
-
-def _fit_for(model, dataset, seconds, output_dir, setup, deadline=None):
-    """Fits `model` on the endless `dataset` for `seconds` of wall time
-    (or `setup.max_steps`), recording progress in
-    `output_dir/progress.jsonl` every `setup.steps_per_epoch` steps.
-
-    Args:
-        deadline: The `_Deadline` (or subclass) that does so. Defaults to
-            `None`: a plain one.
-
-    Returns:
-        The `_Deadline` callback: its `steps` and `elapsed` seconds.
-    """
-    os.makedirs(output_dir, exist_ok=True)
-    deadline = deadline or _Deadline(
-        seconds,
-        os.path.join(output_dir, "progress.jsonl"),
-        max_steps=setup.max_steps,
-    )
-    model.fit(
-        dataset,
-        epochs=10**6,
-        steps_per_epoch=setup.steps_per_epoch,
-        callbacks=[deadline],
-        verbose=0,
-    )
-    return deadline
-
-
-def _write_training_summary(output_dir, trainer, deadline, setup):
-    """Writes and returns `output_dir/train.json`: the trainer, its steps,
-    seconds, images seen and setup."""
-    summary = {
-        "trainer": trainer,
-        "steps": deadline.steps,
-        "seconds": round(deadline.elapsed, 1),
-        "images_seen": deadline.steps * setup.batch_size,
-        "setup": dataclasses.asdict(setup),
-    }
-    with open(os.path.join(output_dir, "train.json"), "w") as file:
-        json.dump(summary, file, indent=2)
-    return summary
-
-
-def _worker_command(worker, minutes, output_dir, seed, setup):
-    """The command that trains a baseline (`--worker=...`) in a process of
-    its own."""
-    return [
-        sys.executable,
-        "-m",
-        "benchmarks.quality",
-        f"--worker={worker}",
-        f"--minutes={minutes}",
-        f"--output={output_dir}",
-        f"--seed={seed}",
-        f"--setup={json.dumps(dataclasses.asdict(setup))}",
-    ]
-
-
-def _preset_command(minutes, workdir, seed, extra_flags, preset=FASHION_PRESET):
-    """`bin/train` of a preset as a user runs it, with its step budget
-    lifted so that the time budget (`minutes`) alone stops it."""
-    return _train_command(
-        preset,
-        workdir,
-        seed,
-        [f"--max_train_minutes={minutes}", "--steps=100000000", *extra_flags],
-    )
-
-
-def _worker_env(threads):
-    env = dict(os.environ)
-    env["TF_NUM_INTRAOP_THREADS"] = str(threads)
-    env["TF_NUM_INTEROP_THREADS"] = str(threads)
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (ROOT, env.get("PYTHONPATH")) if p
-    )
-    return env
+    return harness.write_training_summary(output_dir, "plain", deadline, setup)
 
 
 def _export_raw_generator(workdir):
     """Exports the raw generator of the run's newest checkpoint (the
     preset exports the average) and returns its training summary."""
-    from keras_gan import export
-
-    gan, summary = _preset_training(workdir, FASHION_PRESET)
+    gan, summary = harness.preset_training(workdir, FASHION_PRESET)
     export.export_generator(
         gan.generator,
         os.path.join(workdir, "export_raw"),
@@ -278,30 +174,6 @@ def _export_raw_generator(workdir):
         metadata={"dataset": "fashion_mnist", "step": gan.generator_steps},
     )
     return summary
-
-
-def _preset_training(workdir, preset, trainer="ours"):
-    """The GAN of a preset run's newest checkpoint, and the run's training
-    summary (steps, training seconds, images seen), also written to
-    `workdir/train.json`."""
-    from keras_gan import checkpoints
-
-    manager = checkpoints.CheckpointManager(
-        os.path.join(workdir, "checkpoints")
-    )
-    gan, state, _ = manager.restore()
-    with open(os.path.join(workdir, "config.json")) as file:
-        batch_size = json.load(file)["batch_size"]
-    summary = {
-        "trainer": trainer,
-        "steps": gan.generator_steps,
-        "seconds": round(state.get("train_seconds", 0.0), 1),
-        "images_seen": gan.generator_steps * batch_size,
-        "preset": preset,
-    }
-    with open(os.path.join(workdir, "train.json"), "w") as file:
-        json.dump(summary, file, indent=2)
-    return gan, summary
 
 
 def compare_fashion(
@@ -340,19 +212,25 @@ def compare_fashion(
     Returns:
         The results dict (also in `results.json`).
     """
-    from keras_gan import plots
-    from keras_gan.metrics import scoring
-
     output_dir = os.path.abspath(output_dir)
     os.makedirs(output_dir, exist_ok=True)
     ours_dir = os.path.join(output_dir, "ours")
     plain_dir = os.path.join(output_dir, "plain")
-    started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+    started = harness.timestamp()
     if train:
-        _run_all(
+        harness.run_all(
             [
-                _preset_command(minutes, ours_dir, seed, extra_flags),
-                _worker_command("plain", minutes, plain_dir, seed, setup),
+                harness.preset_command(
+                    FASHION_PRESET, minutes, ours_dir, seed, extra_flags
+                ),
+                harness.worker_command(
+                    "benchmarks.quality",
+                    "plain",
+                    minutes,
+                    plain_dir,
+                    seed,
+                    setup,
+                ),
             ],
             [ours_dir + ".log", plain_dir + ".log"],
             parallel=2,
@@ -360,12 +238,12 @@ def compare_fashion(
         )
         _export_raw_generator(ours_dir)
     models = {
-        "ours": os.path.join(ours_dir, "export"),
+        "ours": WorkdirLayout(ours_dir).export_dir,
         "ours (raw generator)": os.path.join(ours_dir, "export_raw"),
-        "plain keras.io": os.path.join(plain_dir, "export"),
+        "plain keras.io": WorkdirLayout(plain_dir).export_dir,
     }
     scorer = scoring.make_scorer("fashion_mnist")
-    results = _study_header(
+    results = harness.study_header(
         started,
         minutes,
         threads,
@@ -384,7 +262,7 @@ def compare_fashion(
         results["models"][name] = {
             "export_dir": export_dir,
             "figures": report["model"],
-            "training": _read_training(folder),
+            "training": harness.read_training(folder),
         }
         picture = os.path.join(
             output_dir, f"samples_{name.split()[0]}{_suffix(name)}.png"
@@ -396,28 +274,9 @@ def compare_fashion(
     results["figures"] = report["figures"]
     results["scorer"] = report["scorer"]
     results["num_samples"] = num_samples
-    results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")
-    _write_results(output_dir, results, format_fashion(results))
+    results["finished"] = harness.timestamp()
+    harness.write_results(output_dir, results, format_fashion(results))
     return results
-
-
-def _study_header(started, minutes, threads, extra_flags, **settings):
-    """The start of a side-by-side study's results: when, how long, how
-    many threads, what flags and `settings`, and an empty `models`."""
-    return {
-        "started": started,
-        "minutes": minutes,
-        "threads": threads,
-        **settings,
-        "extra_flags": list(extra_flags),
-        "models": {},
-    }
-
-
-def _read_training(folder):
-    """A trainer's `train.json` (steps, seconds, images seen)."""
-    with open(os.path.join(folder, "train.json")) as file:
-        return json.load(file)
 
 
 def _suffix(name):
@@ -426,101 +285,16 @@ def _suffix(name):
 
 def format_fashion(results):
     """Markdown tables of `compare_fashion` results."""
-    names = list(results["models"])
-    header = "| figure | " + " | ".join(names) + " | real floor | better |"
-    lines = [header, "|" + "---|" * (len(names) + 3)]
-    for figure, higher in results["figures"]:
-        cells = [
-            _format(results["models"][n]["figures"].get(figure)) for n in names
-        ]
-        lines.append(
-            f"| {figure} | "
-            + " | ".join(cells)
-            + f" | {_format(results['floor'].get(figure))} | "
-            + ("higher" if higher else "lower")
-            + " |"
-        )
-    lines += [
-        "",
-        "| trainer | steps | seconds | images seen |",
-        "|---|---|---|---|",
-    ]
-    for name in names:
-        t = results["models"][name]["training"]
-        lines.append(
-            f"| {name} | {t['steps']} | {t['seconds']} | {t['images_seen']} |"
-        )
-    return "\n".join(lines)
-
-
-def _format(value):
-    if value is None:
-        return "-"
-    if isinstance(value, int):
-        return str(value)
-    if value != 0 and abs(value) < 1e-2:
-        return f"{value:.2e}"
-    return f"{value:.4f}"
-
-
-def _write_results(output_dir, results, table):
-    with open(os.path.join(output_dir, "results.json"), "w") as file:
-        json.dump(results, file, indent=2)
-    with open(os.path.join(output_dir, "results.md"), "w") as file:
-        file.write(table + "\n")
+    return harness.format_comparison(results)
 
 
 # -- The 2D ring and grid presets: mode metrics over seeds --
 
 MIXTURE_PRESETS = {
-    "ring": os.path.join(ROOT, "configs", "ring_mlp.flags"),
-    "grid": os.path.join(ROOT, "configs", "grid_mlp.flags"),
+    "ring": harness.preset_path("ring_mlp"),
+    "grid": harness.preset_path("grid_mlp"),
 }
 NUM_MIXTURE_SAMPLES = 2500
-
-
-def _train_command(flagfile, workdir, seed, extra_flags):
-    return [
-        sys.executable,
-        os.path.join(ROOT, "bin", "train"),
-        f"--flagfile={flagfile}",
-        f"--workdir={workdir}",
-        f"--seed={seed}",
-        "--verbose=0",
-        *extra_flags,
-    ]
-
-
-def _run_all(commands, logs, parallel, threads):
-    """Runs the commands, `parallel` at a time; raises if one fails."""
-    pending = list(zip(commands, logs))
-    running = []
-    while pending or running:
-        while pending and len(running) < parallel:
-            command, log_path = pending.pop(0)
-            log = open(log_path, "w")  # noqa: SIM115 (closed below)
-            process = subprocess.Popen(
-                command,
-                env=_worker_env(threads),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            running.append((process, log, log_path))
-        time.sleep(1)
-        for entry in list(running):
-            process, log, log_path = entry
-            if process.poll() is None:
-                continue
-            log.close()
-            running.remove(entry)
-            if process.returncode != 0:
-                for other, other_log, _ in running:
-                    other.kill()
-                    other_log.close()
-                raise RuntimeError(
-                    f"A training run failed (exit {process.returncode}); "
-                    f"see {log_path}"
-                )
 
 
 def mixture_study(
@@ -556,16 +330,12 @@ def mixture_study(
         The results dict: per mixture, the runs (final figures, the logged
         evaluations, seconds) and the `mean` of the final figures.
     """
-    from keras_gan import plots
-    from keras_gan.callbacks.metrics_log import read_log
-    from keras_gan.metrics import scoring
-
     output_dir = os.path.abspath(output_dir)
     os.makedirs(output_dir, exist_ok=True)
     results = {
         "presets": {name: MIXTURE_PRESETS[name] for name in names},
         "extra_flags": list(extra_flags),
-        "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "started": harness.timestamp(),
         "mixtures": {},
     }
     jobs = [(name, seed) for name in names for seed in seeds]
@@ -573,9 +343,9 @@ def mixture_study(
         (name, seed): os.path.join(output_dir, f"{name}_{seed}")
         for name, seed in jobs
     }
-    _run_all(
+    harness.run_all(
         [
-            _train_command(
+            harness.train_command(
                 MIXTURE_PRESETS[name], workdirs[name, seed], seed, extra_flags
             )
             for name, seed in jobs
@@ -589,7 +359,8 @@ def mixture_study(
         runs = []
         for seed in seeds:
             workdir = workdirs[name, seed]
-            sampler = scoring.ExportSampler(os.path.join(workdir, "export"))
+            layout = WorkdirLayout(workdir)
+            sampler = scoring.ExportSampler(layout.export_dir)
             figures = scoring.score(
                 sampler,
                 scorer,
@@ -597,7 +368,7 @@ def mixture_study(
                 seed=seed,
                 floor=False,
             )["model"]
-            log = read_log(os.path.join(workdir, "metrics.csv"))
+            log = read_log(layout.metrics)
             evaluations = [
                 {
                     "step": int(step),
@@ -611,8 +382,7 @@ def mixture_study(
                 )
                 if not np.isnan(modes)
             ]
-            with open(os.path.join(workdir, "config.json")) as file:
-                steps = json.load(file)["steps"]
+            steps = files.read_json(layout.config)["steps"]
             runs.append(
                 {
                     "seed": seed,
@@ -620,7 +390,7 @@ def mixture_study(
                     "steps": steps,
                     "final": figures,
                     "evaluations": evaluations,
-                    "seconds": _train_seconds(workdir),
+                    "seconds": _train_seconds(layout),
                 }
             )
             if len(runs) == 1:
@@ -644,18 +414,13 @@ def mixture_study(
                 for key in keys
             },
         }
-    results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")
-    _write_results(output_dir, results, format_mixtures(results))
+    results["finished"] = harness.timestamp()
+    harness.write_results(output_dir, results, format_mixtures(results))
     return results
 
 
-def _train_seconds(workdir):
-    from keras_gan import checkpoints
-
-    manager = checkpoints.CheckpointManager(
-        os.path.join(workdir, "checkpoints")
-    )
-    latest = manager.latest()
+def _train_seconds(layout):
+    latest = checkpoints.CheckpointManager(layout.checkpoints).latest()
     if latest is None:
         return None
     return checkpoints.read_state(latest).get("train_seconds")
@@ -686,8 +451,6 @@ def format_mixtures(results):
 
 
 def _define_flags():
-    from absl import flags
-
     flags.DEFINE_enum(
         "study",
         "fashion",
@@ -731,15 +494,15 @@ def _define_flags():
 
 
 def main(argv):
-    from absl import app
-
+    """The command line: a study's run, or a worker's (`--worker`)."""
     if len(argv) > 1:
         raise app.UsageError(f"Unexpected arguments: {argv[1:]}")
     flags = _FLAGS
-    if (flags.worker or flags.study) in ("keras_io_conditional", "conditional"):
-        from benchmarks import conditional_quality
-
-        setup = conditional_quality.KerasIoConditionalSetup(
+    if (flags.worker or flags.study) in (
+        conditional_quality.WORKER,
+        "conditional",
+    ):
+        setup = conditional_baseline.KerasIoConditionalSetup(
             **json.loads(flags.setup)
         )
         train_for = conditional_quality.train_keras_io_for
@@ -747,7 +510,7 @@ def main(argv):
         setup = FashionSetup(**json.loads(flags.setup))
         train_for = train_plain_for
     if flags.worker:
-        _limit_threads(flags.threads)
+        harness.limit_threads(flags.threads)
         summary = train_for(
             flags.minutes * 60, flags.output, setup=setup, seed=flags.seed
         )
@@ -786,19 +549,9 @@ def main(argv):
             threads=flags.threads,
         )
         table = format_mixtures(results)
-    print_results(table, flags.output)
-
-
-def print_results(table, output_dir):
-    """Prints a study's table and where its results went (commands
-    only)."""
-    print(table)
-    path = os.path.join(os.path.abspath(output_dir), "results.json")
-    print(f"Wrote {path}")
+    harness.print_results(table, flags.output)
 
 
 if __name__ == "__main__":
-    from absl import app
-
     _FLAGS = _define_flags()
     app.run(main)

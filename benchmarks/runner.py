@@ -85,6 +85,23 @@ from benchmarks import flops as flops_module
 from benchmarks import peak, timing, workloads
 from benchmarks import profile as profile_module
 
+__all__ = [
+    "ALL_WORKLOADS",
+    "FULL_VARIANTS",
+    "QUICK_VARIANTS",
+    "BenchmarkConfig",
+    "format_profile",
+    "format_report",
+    "format_workload",
+    "lowest_utilisation",
+    "machine_info",
+    "run_benchmark",
+    "run_memory",
+    "run_profile",
+    "run_scaling",
+    "run_workload",
+]
+
 ALL_WORKLOADS = tuple(workloads.WORKLOADS)
 QUICK_VARIANTS = ("plain", "ours", "ours+spe8")
 FULL_VARIANTS = (

@@ -60,14 +60,40 @@ import os
 import subprocess
 import sys
 
+import keras
 import numpy as np
+from absl import app, flags
 
+from benchmarks import harness, time_to_quality
+from keras_gan import checkpoints
+from keras_gan.callbacks import FreshDiscriminatorStopping
 from keras_gan.callbacks.fresh_discriminator_stopping import (
     FreshDiscriminatorRule,
 )
 from keras_gan.callbacks.metrics_log import read_log
+from keras_gan.data import mixtures
+from keras_gan.files import atomic_write
+from keras_gan.metrics import fresh_discriminator_test, scoring
+from keras_gan.training.workdir import WorkdirLayout
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+__all__ = [
+    "QUALITY",
+    "RESCORED",
+    "RULES",
+    "RuleSettings",
+    "analyse",
+    "epoch_records",
+    "format_summary",
+    "main",
+    "mode_spread",
+    "plot",
+    "replay_rules",
+    "rescored_records",
+    "study",
+    "summarise",
+    "train_logged_run",
+]
+
 # The quality figure of each kind of run: (key, "min" or "max").
 QUALITY = {
     "images": ("frechet_distance", "min"),
@@ -115,7 +141,7 @@ def train_logged_run(preset, workdir, train_flags=(), timeout=None):
     os.makedirs(workdir, exist_ok=True)
     command = [
         sys.executable,
-        os.path.join(ROOT, "bin", "train"),
+        os.path.join(harness.ROOT, "bin", "train"),
         f"--flagfile={preset}",
         f"--workdir={workdir}",
         "--verbose=0",
@@ -130,9 +156,9 @@ def train_logged_run(preset, workdir, train_flags=(), timeout=None):
             stderr=subprocess.STDOUT,
             check=True,
             timeout=timeout,
-            cwd=ROOT,
+            cwd=harness.ROOT,
         )
-    return os.path.join(workdir, "metrics.csv")
+    return WorkdirLayout(workdir).metrics
 
 
 def epoch_records(metrics_path):
@@ -330,12 +356,12 @@ def plot(records, summary, path, title=None):
         path: The PNG file.
         title: Above the plot. Defaults to `None`.
     """
+    # Here, not at the top: the backend is chosen before pyplot loads, and
+    # only the plot needs matplotlib.
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
-
-    from keras_gan.files import atomic_write
 
     key = summary["quality"]
     settings = summary["settings"]
@@ -430,17 +456,14 @@ def analyse(
     )
     key, mode = QUALITY[kind]
     summary = summarise(records, key, mode, settings)
-    summary["preset"] = os.path.relpath(os.path.abspath(preset), ROOT)
+    summary["preset"] = os.path.relpath(os.path.abspath(preset), harness.ROOT)
     summary["train_flags"] = list(train_flags)
-    export_dir = os.path.join(os.path.dirname(metrics_path), "export")
+    export_dir = WorkdirLayout(os.path.dirname(metrics_path)).export_dir
     if kind == "points" and os.path.isdir(export_dir):
         summary["mode_spread"] = mode_spread(export_dir)
     summary["records"] = records
     os.makedirs(output_dir, exist_ok=True)
-    with open(os.path.join(output_dir, "results.json"), "w") as file:
-        json.dump(summary, file, indent=2)
-    with open(os.path.join(output_dir, "results.md"), "w") as file:
-        file.write(format_summary(summary) + "\n")
+    harness.write_results(output_dir, summary, format_summary(summary))
     plot(
         records,
         summary,
@@ -506,18 +529,10 @@ def rescored_records(
         mean over the seeds), `fresh_d_real`, `fresh_d_fake`,
         `fresh_d_p_value` and `fresh_d_accuracies` (one per seed).
     """
-    import keras
-
-    from benchmarks import time_to_quality
-    from keras_gan import checkpoints
-    from keras_gan.callbacks import FreshDiscriminatorStopping
-    from keras_gan.metrics import fresh_discriminator_test, scoring
-
-    records = epoch_records(os.path.join(workdir, "metrics.csv"))
+    layout = WorkdirLayout(workdir)
+    records = epoch_records(layout.metrics)
     found = dict(
-        checkpoints.CheckpointManager(
-            os.path.join(workdir, "checkpoints")
-        ).checkpoints()
+        checkpoints.CheckpointManager(layout.checkpoints).checkpoints()
     )
     wanted = [
         r
@@ -622,8 +637,6 @@ def _name_of(features):
 
 
 def _write_entries(path, entries):
-    from keras_gan.files import atomic_write
-
     def write(tmp):
         with open(tmp, "w") as file:
             file.writelines(json.dumps(entry) + "\n" for entry in entries)
@@ -638,9 +651,6 @@ def mode_spread(export_dir, num_samples=2500):
     as many of the mixture (seed 3). A generator narrower than the data
     scores well on % high quality, yet a fresh discriminator tells it
     apart."""
-    from keras_gan.data import mixtures
-    from keras_gan.metrics import scoring
-
     name = scoring.dataset_of(export_dir=export_dir)
     means, std = mixtures.mixture_means(name)
     sets = {
@@ -695,11 +705,7 @@ def format_summary(summary):
 
 
 def _define_flags():
-    from absl import flags
-
-    flags.DEFINE_string(
-        "preset", os.path.join(ROOT, "configs", "ring_mlp.flags"), "Preset."
-    )
+    flags.DEFINE_string("preset", harness.preset_path("ring_mlp"), "Preset.")
     flags.DEFINE_string("output", "runs/stopping", "Output folder.")
     flags.DEFINE_list("train_flags", [], "More bin/train flags for the run.")
     flags.DEFINE_bool(
@@ -731,8 +737,8 @@ def _define_flags():
 
 
 def main(argv):
-    from absl import app
-
+    """The command line: train and study a run, study a trained one, or
+    rescore a finished run's checkpoints (`--rescore`)."""
     if len(argv) > 1:
         raise app.UsageError(f"Unexpected arguments: {argv[1:]}")
     flags = _FLAGS
@@ -749,7 +755,7 @@ def main(argv):
             fresh_d_steps=flags.fresh_d_steps,
         )
         summary = analyse(
-            os.path.join(flags.rescore, "metrics.csv"),
+            WorkdirLayout(flags.rescore).metrics,
             flags.output,
             flags.preset,
             settings=settings,
@@ -761,7 +767,7 @@ def main(argv):
         )
     else:
         summary = analyse(
-            os.path.join(flags.output, "workdir", "metrics.csv"),
+            WorkdirLayout(os.path.join(flags.output, "workdir")).metrics,
             flags.output,
             flags.preset,
             flags.train_flags,
@@ -772,7 +778,5 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    from absl import app
-
     _FLAGS = _define_flags()
     app.run(main)

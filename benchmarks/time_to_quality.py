@@ -40,9 +40,43 @@ import dataclasses
 import json
 import math
 import os
-import time
 
-from benchmarks import quality
+import keras
+from absl import app, flags
+
+from benchmarks import harness, quality
+from keras_gan import checkpoints, data, models
+from keras_gan.files import atomic_write
+from keras_gan.metrics import (
+    frechet_distance_from_activations,
+    samplers,
+    scoring,
+)
+from keras_gan.training.workdir import WorkdirLayout
+
+__all__ = [
+    "LADDER",
+    "PLAIN",
+    "PLAIN_SETUP",
+    "PRESET",
+    "SCHEDULE_MINUTES",
+    "Arm",
+    "arm_command",
+    "at_marks",
+    "format_results",
+    "frechet_distance",
+    "ladder",
+    "load_generator",
+    "main",
+    "marks_within",
+    "minutes_to_reach",
+    "parse_arms",
+    "plot",
+    "run_study",
+    "score_arm",
+    "snapshots",
+    "train_plain",
+]
 
 # Marks of training time, in minutes, at which each trainer is scored.
 SCHEDULE_MINUTES = (0.5, 1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9, 10) + (
@@ -60,7 +94,6 @@ SCHEDULE_MINUTES = (0.5, 1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9, 10) + (
 LADDER = (30.0, 20.0, 15.0, 12.0, 10.0, 9.0, 8.0, 7.0, 6.0, 5.0)
 PLAIN = "plain"
 PRESET = "preset"
-SNAPSHOTS = "snapshots.jsonl"
 # The plain DCGAN of the quality study.
 PLAIN_SETUP = quality.FashionSetup()
 
@@ -139,60 +172,6 @@ def marks_within(minutes, schedule=SCHEDULE_MINUTES):
 # -- The plain DCGAN, with snapshots on the schedule --
 
 
-class _ScheduledSnapshots(quality._Deadline):
-    """`benchmarks.quality._Deadline` that also saves the generator's
-    weights at the first step end past each mark (seconds of training),
-    with the time the save takes left out of the clock. `generator` names
-    the model's attribute saved (`"sample_generator"`: a `GAN`'s weight
-    average)."""
-
-    def __init__(
-        self,
-        seconds,
-        log_path,
-        marks,
-        directory,
-        max_steps=None,
-        clock=time.monotonic,
-        generator="generator",
-    ):
-        super().__init__(seconds, log_path, max_steps=max_steps)
-        self.marks = sorted(marks)
-        self.directory = directory
-        self.clock = clock
-        self.generator = generator
-        self._paused = 0.0
-
-    def on_train_begin(self, logs=None):
-        self.start = self.clock()
-
-    @property
-    def elapsed(self):
-        return self.clock() - self.start - self._paused
-
-    def on_train_batch_end(self, batch, logs=None):
-        super().on_train_batch_end(batch, logs)
-        pending = [m for m in self.marks if m <= self.elapsed]
-        if not pending and not self.model.stop_training:
-            return
-        began = self.clock()
-        elapsed = self.elapsed
-        name = f"generator-{self.steps:08d}.weights.h5"
-        getattr(self.model, self.generator).save_weights(
-            os.path.join(self.directory, name)
-        )
-        record = {
-            "mark_seconds": pending[-1] if pending else self.seconds,
-            "seconds": round(elapsed, 2),
-            "steps": self.steps,
-            "path": name,
-        }
-        with open(os.path.join(self.directory, SNAPSHOTS), "a") as file:
-            file.write(json.dumps(record) + "\n")
-        self.marks = [m for m in self.marks if m > elapsed]
-        self._paused += self.clock() - began
-
-
 def train_plain(seconds, output_dir, marks, setup=PLAIN_SETUP, seed=0):
     """Trains the plain DCGAN for `seconds`, saving its generator at the
     marks (and at the end) into `output_dir`, with `snapshots.jsonl`
@@ -201,23 +180,21 @@ def train_plain(seconds, output_dir, marks, setup=PLAIN_SETUP, seed=0):
     Returns:
         The dict written to `train.json`.
     """
-    from keras_gan import data
-
     os.makedirs(output_dir, exist_ok=True)
-    open(os.path.join(output_dir, SNAPSHOTS), "w").close()
+    open(os.path.join(output_dir, harness.SNAPSHOTS), "w").close()
     model = quality.build_plain_trainer(setup, seed)
     dataset = data.load(
         "fashion_mnist", batch_size=setup.batch_size, seed=seed, repeat=True
     )
-    clock = _ScheduledSnapshots(
+    clock = harness.ScheduledSnapshots(
         seconds,
         os.path.join(output_dir, "progress.jsonl"),
         marks,
         output_dir,
         max_steps=setup.max_steps,
     )
-    quality._fit_for(model, dataset, seconds, output_dir, setup, clock)
-    return quality._write_training_summary(output_dir, PLAIN, clock, setup)
+    harness.fit_for(model, dataset, seconds, output_dir, setup, clock)
+    return harness.write_training_summary(output_dir, PLAIN, clock, setup)
 
 
 # -- Snapshots and their scores --
@@ -227,14 +204,11 @@ def snapshots(arm, folder):
     """The arm's snapshots in time order: dicts with `seconds`, `steps`
     and `path` (a plain generator's weights or a preset's checkpoint)."""
     if arm.plain:
-        with open(os.path.join(folder, SNAPSHOTS)) as file:
-            found = [json.loads(line) for line in file if line.strip()]
+        found = harness.read_snapshots(folder)
         for entry in found:
             entry["path"] = os.path.join(folder, entry["path"])
         return found
-    from keras_gan import checkpoints
-
-    manager = checkpoints.CheckpointManager(os.path.join(folder, "checkpoints"))
+    manager = checkpoints.CheckpointManager(WorkdirLayout(folder).checkpoints)
     found = []
     for step, path in manager.checkpoints():
         state = checkpoints.read_state(path)
@@ -270,10 +244,6 @@ def load_generator(arm, snapshot, setup=PLAIN_SETUP):
     """The generator of a snapshot: the plain DCGAN's raw generator, or a
     preset checkpoint's `sample_generator` (its weight average when it
     has one: what the preset exports)."""
-    import keras
-
-    from keras_gan import models
-
     if arm.plain:
         generator, _ = models.build_pair(
             "dcgan",
@@ -290,8 +260,6 @@ def frechet_distance(generator, scorer, num_samples, seed=0):
     """The FD of `num_samples` of `generator`'s images against the
     scorer's reference, with the noise `keras_gan.metrics.scoring.score`
     draws for the same seed."""
-    from keras_gan.metrics import frechet_distance_from_activations, samplers
-
     images = samplers.ModelSampler(generator).sample(num_samples, seed=seed)
     features = scorer.feature_extractor.features(images)
     return float(
@@ -413,26 +381,29 @@ def run_study(
     output_dir = os.path.abspath(output_dir)
     os.makedirs(output_dir, exist_ok=True)
     marks = marks_within(minutes, schedule)
-    started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+    started = harness.timestamp()
     folders = {arm.name: os.path.join(output_dir, arm.name) for arm in arms}
     if train:
         commands = [
-            _plain_command(
-                minutes, folders[a.name], seed, setup, schedule, threads
+            arm_command(
+                a,
+                minutes,
+                folders[a.name],
+                seed,
+                setup=setup,
+                schedule=schedule,
+                threads=threads,
+                preset=preset,
             )
-            if a.plain
-            else _preset_command(minutes, folders[a.name], seed, a, preset)
             for a in arms
         ]
-        quality._run_all(
+        harness.run_all(
             commands,
             [folders[a.name] + ".log" for a in arms],
             parallel=len(arms),
             threads=threads,
         )
     if scorer is None:
-        from keras_gan.metrics import scoring
-
         scorer = scoring.make_scorer("fashion_mnist")
     curves = {
         arm.name: score_arm(
@@ -442,7 +413,7 @@ def run_study(
     }
     results = {
         "started": started,
-        "finished": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "finished": harness.timestamp(),
         "minutes": minutes,
         "threads": threads,
         "num_samples": num_samples,
@@ -457,36 +428,59 @@ def run_study(
         results["arms"][arm.name]["training"] = _training(
             arm, folders[arm.name]
         )
-    with open(os.path.join(output_dir, "results.json"), "w") as file:
-        json.dump(results, file, indent=2)
-    with open(os.path.join(output_dir, "results.md"), "w") as file:
-        file.write(format_results(results) + "\n")
+    harness.write_results(output_dir, results, format_results(results))
     plot(results, os.path.join(output_dir, "time_to_quality.png"))
     return results
 
 
-def _plain_command(minutes, folder, seed, setup, schedule, threads):
-    command = quality._worker_command("plain", minutes, folder, seed, setup)
-    command[2] = "benchmarks.time_to_quality"
-    return command + [
-        f"--schedule={','.join(map(str, schedule))}",
-        f"--threads={threads}",
-    ]
+def arm_command(
+    arm,
+    minutes,
+    folder,
+    seed,
+    setup=PLAIN_SETUP,
+    schedule=SCHEDULE_MINUTES,
+    threads=1,
+    preset=quality.FASHION_PRESET,
+):
+    """The command that trains an arm for `minutes` into `folder`.
 
+    The plain DCGAN runs as this module's worker (`--worker=plain`),
+    snapshotting on `schedule`; a preset arm runs `bin/train` of `preset`
+    with the arm's flags last and every checkpoint kept.
 
-def _preset_command(minutes, folder, seed, arm, preset):
+    Args:
+        arm: An `Arm`.
+        minutes: Training minutes.
+        folder: The arm's folder (a preset arm's workdir).
+        seed: Seed of the run.
+        setup: The plain DCGAN's `FashionSetup`. Defaults to
+            `PLAIN_SETUP`.
+        schedule: Marks in minutes. Defaults to `SCHEDULE_MINUTES`.
+        threads: TensorFlow threads. Defaults to `1`.
+        preset: The preset's flagfile. Defaults to the Fashion-MNIST one.
+
+    Returns:
+        The command, a list of strings.
+    """
+    if arm.plain:
+        return harness.worker_command(
+            "benchmarks.time_to_quality", PLAIN, minutes, folder, seed, setup
+        ) + [
+            f"--schedule={','.join(map(str, schedule))}",
+            f"--threads={threads}",
+        ]
     # Every checkpoint is kept: one per epoch, the preset's own cadence.
     keep = f"--keep_checkpoints={max(10, math.ceil(minutes * 12))}"
-    return quality._preset_command(
-        minutes, folder, seed, [keep, *arm.flags], preset=preset
+    return harness.preset_command(
+        preset, minutes, folder, seed, [keep, *arm.flags]
     )
 
 
 def _training(arm, folder):
     """Steps and training seconds of an arm's run."""
     if arm.plain:
-        with open(os.path.join(folder, "train.json")) as file:
-            summary = json.load(file)
+        summary = harness.read_training(folder)
         return {"steps": summary["steps"], "seconds": summary["seconds"]}
     last = snapshots(arm, folder)[-1]
     return {"steps": last["steps"], "seconds": round(last["seconds"], 1)}
@@ -551,13 +545,13 @@ def plot(results, path):
     """Writes a PNG of each arm's FD against training minutes (log
     scale), the plain DCGAN's final FD drawn across, and where each arm
     first reaches it marked."""
+    # Here, not at the top: the backend is chosen before pyplot loads, and
+    # only the plot needs matplotlib.
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
     from matplotlib import ticker
-
-    from keras_gan.files import atomic_write
 
     figure, axis = plt.subplots(figsize=(7, 4.5))
     target = next((r for r in results["ladder"] if r["plain_final"]), None)
@@ -596,8 +590,6 @@ def plot(results, path):
 
 
 def _define_flags():
-    from absl import flags
-
     flags.DEFINE_float("minutes", 30.0, "Training minutes of each arm.")
     flags.DEFINE_string("output", "runs/time_to_quality", "Output folder.")
     flags.DEFINE_list(
@@ -636,8 +628,8 @@ def _define_flags():
 
 
 def main(argv):
-    from absl import app
-
+    """The command line: the study, or the plain DCGAN's worker
+    (`--worker=plain`)."""
     if len(argv) > 1:
         raise app.UsageError(f"Unexpected arguments: {argv[1:]}")
     flags = _FLAGS
@@ -648,7 +640,7 @@ def main(argv):
     except ValueError as error:
         raise app.UsageError(str(error)) from error
     if flags.worker:
-        quality._limit_threads(flags.threads)
+        harness.limit_threads(flags.threads)
         summary = train_plain(
             flags.minutes * 60,
             flags.output,
@@ -670,11 +662,9 @@ def main(argv):
         preset=flags.preset,
         schedule=schedule,
     )
-    quality.print_results(format_results(results), flags.output)
+    harness.print_results(format_results(results), flags.output)
 
 
 if __name__ == "__main__":
-    from absl import app
-
     _FLAGS = _define_flags()
     app.run(main)

@@ -24,6 +24,17 @@ import time
 import keras
 import psutil
 
+__all__ = [
+    "Turns",
+    "Windows",
+    "fit_participant",
+    "function_participant",
+    "peak_resident_bytes",
+    "resident_bytes",
+    "run_interleaved",
+    "time_pipeline",
+]
+
 
 def resident_bytes():
     """The process's current resident set size, in bytes."""

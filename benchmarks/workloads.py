@@ -48,9 +48,27 @@ import tensorflow as tf
 from keras import ops
 
 from benchmarks import baseline, kerasio
-from keras_gan import losses
+from keras_gan import data, losses
 from keras_gan.models import dcgan, mlp, resnet
 from keras_gan.models import gan as gan_module
+
+__all__ = [
+    "OPTION_PATTERN",
+    "TRAINERS",
+    "WORKLOADS",
+    "ConcatGAN",
+    "Workload",
+    "build_players",
+    "build_trainer",
+    "images_per_step",
+    "make_dataset",
+    "parse_variant",
+    "quick_workload",
+    "scaling_workload",
+    "steps_per_execution",
+    "trainer_dataset",
+    "variant_applies",
+]
 
 TRAINERS = ("ours", "plain")
 OPTION_PATTERN = re.compile(r"^(xla|spe\d+|bf16|fp16|concat|onepass)$")
@@ -262,8 +280,6 @@ def make_dataset(workload, seed=0):
     (`(samples, labels)` batches for a conditional one)."""
     labelled = workload.num_classes is not None
     if workload.data == "fashion_mnist":
-        from keras_gan import data
-
         return data.load(
             "fashion_mnist",
             batch_size=workload.batch_size,
@@ -284,8 +300,6 @@ def make_dataset(workload, seed=0):
         dataset = tf.data.Dataset.from_tensor_slices(pool)
         dataset = dataset.repeat().batch(workload.batch_size, True)
         return dataset.prefetch(tf.data.AUTOTUNE)
-    from keras_gan import data
-
     return data.mixture_dataset(workload.data, workload.batch_size, seed=seed)
 
 
@@ -312,14 +326,13 @@ def build_players(workload, seed=0, dtype_policy=None):
     Returns:
         `(generator, discriminator)`.
     """
+    # Here, not at the top: `import benchmarks` stays clear of the training
+    # application, which only building under a policy needs.
+    from keras_gan.training import train_lib
+
     keras.utils.set_random_seed(seed)
-    previous = keras.config.dtype_policy()
-    if dtype_policy is not None:
-        keras.config.set_dtype_policy(dtype_policy)
-    try:
+    with train_lib._dtype_policy(dtype_policy):
         return _players(workload)
-    finally:
-        keras.config.set_dtype_policy(previous)
 
 
 def _players(workload):

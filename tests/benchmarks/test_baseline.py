@@ -8,11 +8,7 @@ from keras_gan.data import mixture_dataset
 from keras_gan.models import mlp_discriminator, mlp_generator
 
 
-def _weights(model):
-    return [w.copy() for w in model.get_weights()]
-
-
-def test_plain_gan_updates_both_players_and_its_losses_change():
+def test_plain_gan_updates_both_players_and_its_losses_change(weights_of):
     keras.utils.set_random_seed(0)
     generator = mlp_generator(8, 2, (16,))
     discriminator = mlp_discriminator(2, (16,))
@@ -21,7 +17,7 @@ def test_plain_gan_updates_both_players_and_its_losses_change():
         d_optimizer=keras.optimizers.Adam(1e-2),
         g_optimizer=keras.optimizers.Adam(1e-2),
     )
-    g_before, d_before = _weights(generator), _weights(discriminator)
+    g_before, d_before = weights_of(generator), weights_of(discriminator)
     history = plain.fit(
         mixture_dataset("ring", 64, seed=0),
         epochs=3,

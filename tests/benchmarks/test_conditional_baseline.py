@@ -9,10 +9,6 @@ from keras_gan import export
 from keras_gan.metrics import scoring
 
 
-def _weights(model):
-    return [w.copy() for w in model.get_weights()]
-
-
 def test_keras_ios_players_and_optimiser():
     model = conditional_baseline.build_keras_io_trainer(seed=0)
     # keras.io's parameter counts, layer by layer: Dense(7*7*138) on
@@ -34,7 +30,7 @@ def test_keras_ios_players_and_optimiser():
     assert model.d_optimizer is not model.g_optimizer
 
 
-def test_seeded_training_repeats_and_the_export_serves_it(tmp_path):
+def test_seeded_training_repeats_and_the_export_serves_it(tmp_path, weights_of):
     rng = np.random.default_rng(0)
     images = rng.uniform(-1, 1, (4, 28, 28, 1)).astype("float32")
     batch = conditional_baseline.to_keras_io_range(
@@ -44,9 +40,9 @@ def test_seeded_training_repeats_and_the_export_serves_it(tmp_path):
     trained = []
     for _ in range(2):  # one step each, eagerly: no tracing to wait for
         model = conditional_baseline.build_keras_io_trainer(seed=3)
-        before = _weights(model.generator) + _weights(model.discriminator)
+        before = weights_of(model.generator) + weights_of(model.discriminator)
         model.train_step(batch)
-        after = _weights(model.generator) + _weights(model.discriminator)
+        after = weights_of(model.generator) + weights_of(model.discriminator)
         assert all(not np.allclose(b, a) for b, a in zip(before, after))
         trained.append(after)
     for first, second in zip(*trained):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import keras_gan
-from benchmarks import data_efficient
+from benchmarks import data_efficient, harness
 from keras_gan import files
 from keras_gan.metrics import scoring
 
@@ -123,7 +123,7 @@ def _save_row(folder, name, seed):
 
 
 def test_study_trains_only_the_missing_rows_and_rescores_nothing(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, make_feature_scorer
 ):
     out = str(tmp_path)
     _save_row(data_efficient.row_dir(out, 600, "dcgan"), "dcgan", seed=0)
@@ -136,14 +136,12 @@ def test_study_trains_only_the_missing_rows_and_rescores_nothing(
             option = dict(a[2:].split("=", 1) for a in command if "=" in a)
             _save_row(option["output"], option["worker"], seed=1)
 
-    monkeypatch.setattr(data_efficient.quality, "_run_all", run_all)
-    rng = np.random.default_rng(0)
-    scorer = scoring.FeatureScorer(
-        rng.uniform(0, 1, (40, 28, 28, 1)),
-        _MeanStdFeatures(),
-        floor_images=rng.uniform(0, 1, (40, 28, 28, 1)),
+    monkeypatch.setattr(harness, "run_all", run_all)
+    scorer = make_feature_scorer(
+        40,
         kid_subset_size=10,
-        kid_num_subsets=2,
+        features=_MeanStdFeatures(),
+        floor_images=np.random.default_rng(1).uniform(0, 1, (40, 28, 28, 1)),
     )
     names = ["dcgan", "dcgan+diffaugment"]
     results = data_efficient.run_study(

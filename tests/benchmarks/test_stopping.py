@@ -4,13 +4,11 @@ callbacks would, and the study writes its table and plot."""
 import json
 import os
 
-import keras
 import numpy as np
 import pytest
 
-from benchmarks import stopping, time_to_quality
-from keras_gan import GAN, checkpoints, metrics, models
-from keras_gan.metrics import scoring
+from benchmarks import harness, stopping, time_to_quality
+from keras_gan import checkpoints, metrics, models
 
 
 def _records(fd, accuracy, d_real, d_fake):
@@ -90,7 +88,7 @@ def test_study_trains_a_logged_run_and_writes_its_outputs(tmp_path):
         "--fresh_d_num_samples=200",
         "--fresh_d_steps=20",
     ]
-    preset = os.path.join(stopping.ROOT, "configs", "ring_mlp.flags")
+    preset = harness.preset_path("ring_mlp")
     summary = stopping.study(preset, tmp_path, flags)
     assert summary["quality"] == "high_quality_percent"
     assert [r["step"] for r in summary["records"]] == [3, 6, 9, 12]
@@ -102,15 +100,10 @@ def test_study_trains_a_logged_run_and_writes_its_outputs(tmp_path):
     assert (tmp_path / "stopping.png").stat().st_size > 0
 
 
-def _finished_run(workdir):
+def _finished_run(workdir, gan):
     """A run's workdir: metrics.csv of 2 epochs of 2 steps, and the
-    checkpoints of steps 2 and 4 (weight averages apart from the raw
-    generators)."""
-    keras.utils.set_random_seed(0)
-    generator, discriminator = models.build_pair(
-        "dcgan", (28, 28, 1), 8, base_filters=8
-    )
-    gan = GAN(generator, discriminator, 8, ema_decay=0.9)
+    checkpoints of steps 2 and 4 of `gan` (weight averages apart from the
+    raw generators)."""
     gan.compile(loss="non_saturating")
     manager = checkpoints.CheckpointManager(
         os.path.join(workdir, "checkpoints"), keep=10
@@ -131,18 +124,16 @@ def _finished_run(workdir):
 
 
 def test_rescoring_scores_each_kept_checkpoint_once(
-    tmp_path, monkeypatch, projection_features
+    tmp_path, monkeypatch, make_tiny_gan, make_feature_scorer
 ):
     workdir, out = tmp_path / "run", tmp_path / "study"
-    averages = _finished_run(os.fspath(workdir))
-    rng = np.random.default_rng(0)
-    scorer = scoring.FeatureScorer(
-        rng.uniform(0, 1, (60, 28, 28, 1)),
-        projection_features,
-        kid_subset_size=20,
-        kid_num_subsets=2,
+    averages = _finished_run(os.fspath(workdir), make_tiny_gan())
+    scorer = make_feature_scorer(60, kid_subset_size=20)
+    real = (
+        np.random.default_rng(1)
+        .uniform(0, 1, (60, 28, 28, 1))
+        .astype("float32")
     )
-    real = rng.uniform(0, 1, (60, 28, 28, 1)).astype("float32")
     kwargs = dict(
         num_samples=60,
         real=real,
@@ -199,7 +190,7 @@ def test_rescoring_scores_each_kept_checkpoint_once(
     summary = stopping.analyse(
         os.fspath(workdir / "metrics.csv"),
         os.fspath(out),
-        os.path.join(stopping.ROOT, "configs", "fashion_mnist_dcgan.flags"),
+        harness.preset_path("fashion_mnist_dcgan"),
         records=again,
     )
     assert summary["quality"] == "frechet_distance"

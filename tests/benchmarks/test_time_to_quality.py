@@ -5,14 +5,15 @@ test)."""
 
 import json
 import os
+import types
 
-import keras
 import numpy as np
 import pytest
 
-from benchmarks import quality
+from benchmarks import harness, quality
 from benchmarks import time_to_quality as ttq
-from keras_gan import GAN, checkpoints, models
+from keras_gan import checkpoints
+from keras_gan.callbacks import time_budget
 from keras_gan.metrics import samplers, scoring
 
 TINY = quality.FashionSetup(latent_dim=8, base_filters=8, batch_size=4)
@@ -113,22 +114,17 @@ def test_tables_and_plot(tmp_path):
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-class _Clock:
-    now = 0.0
-
-    def __call__(self):
-        return self.now
-
-
-def test_the_plain_dcgan_saves_its_generator_on_the_schedule(tmp_path):
+def test_the_plain_dcgan_saves_its_generator_on_the_schedule(
+    tmp_path, monkeypatch
+):
     model = quality.build_plain_trainer(TINY)
-    clock = _Clock()
-    snapshots = ttq._ScheduledSnapshots(
+    clock = types.SimpleNamespace(monotonic=lambda: clock.now, now=0.0)
+    monkeypatch.setattr(time_budget, "time", clock)
+    snapshots = harness.ScheduledSnapshots(
         seconds=5.0,
         log_path=os.fspath(tmp_path / "progress.jsonl"),
         marks=[1.5, 3.0, 5.0],
         directory=os.fspath(tmp_path),
-        clock=clock,
     )
     snapshots.set_model(model)
     snapshots.on_train_begin()
@@ -154,13 +150,9 @@ def test_the_plain_dcgan_saves_its_generator_on_the_schedule(tmp_path):
 
 
 def test_preset_checkpoints_score_their_average_as_the_quality_study_does(
-    tmp_path, projection_features
+    tmp_path, make_tiny_gan, make_feature_scorer
 ):
-    keras.utils.set_random_seed(0)
-    generator, discriminator = models.build_pair(
-        "dcgan", (28, 28, 1), TINY.latent_dim, base_filters=TINY.base_filters
-    )
-    gan = GAN(generator, discriminator, TINY.latent_dim, ema_decay=0.9)
+    gan = make_tiny_gan()
     gan.generator_ema.set_weights(
         [w + 0.1 for w in gan.generator_ema.get_weights()]
     )
@@ -176,13 +168,7 @@ def test_preset_checkpoints_score_their_average_as_the_quality_study_does(
     ):
         np.testing.assert_allclose(a, b)
 
-    rng = np.random.default_rng(0)
-    scorer = scoring.FeatureScorer(
-        rng.uniform(0, 1, (120, 28, 28, 1)),
-        projection_features,
-        kid_subset_size=50,
-        kid_num_subsets=2,
-    )
+    scorer = make_feature_scorer(120, kid_subset_size=50)
     fd = ttq.frechet_distance(loaded, scorer, 100, seed=3)
     report = scoring.score(
         samplers.ModelSampler(loaded), scorer, 100, seed=3, floor=False
@@ -203,13 +189,15 @@ def test_preset_checkpoints_score_their_average_as_the_quality_study_does(
 
 def test_arm_flags_reach_the_command_line():
     arm = ttq.parse_arms(["fast"], ["fast=--batch_size=32"])[0]
-    command = ttq._preset_command(10, "/tmp/x", 0, arm, quality.FASHION_PRESET)
+    command = ttq.arm_command(arm, 10, "/tmp/x", 0)
     assert "--batch_size=32" in command
     assert "--keep_checkpoints=120" in command
     assert command.index("--batch_size=32") > command.index(
         "--max_train_minutes=10"
     )
-    plain = ttq._plain_command(10, "/tmp/p", 0, TINY, (1, 2.5), threads=1)
+    plain = ttq.arm_command(
+        ttq.Arm("plain"), 10, "/tmp/p", 0, setup=TINY, schedule=(1, 2.5)
+    )
     assert plain[1:3] == ["-m", "benchmarks.time_to_quality"]
     assert "--schedule=1,2.5" in plain
     setup = json.loads(
