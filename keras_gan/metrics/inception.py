@@ -13,7 +13,7 @@ import os
 import keras
 import numpy as np
 
-from keras_gan.metrics._images import to_model_range
+from keras_gan.metrics.images import to_model_range
 
 INCEPTION_V3_WEIGHTS_FILENAME = (
     "inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5"
