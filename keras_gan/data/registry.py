@@ -105,7 +105,7 @@ def info(name, split="train", data_dir=None, image_size=None, channels=None):
             kind="points",
         )
     if source == "fashion_mnist":
-        builder = fashion_mnist._builder(data_dir)
+        builder = fashion_mnist.tfds_builder(data_dir)
         if tfds_source.is_prepared(builder):
             num_examples = tfds_source.num_examples(builder, split)
         else:

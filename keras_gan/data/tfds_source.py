@@ -9,10 +9,21 @@ import urllib.parse
 
 import tensorflow as tf
 
-from keras_gan.data import fashion_mnist
 from keras_gan.data.errors import DatasetUnavailableError
 
 _NETWORK_TIMEOUT_S = 3.0
+
+
+def default_data_dir():
+    """Returns the TFDS data directory used when none is given.
+
+    Returns:
+        `$TFDS_DATA_DIR` if set, else `~/tensorflow_datasets`, read at call
+        time (TFDS reads it once, at import).
+    """
+    return os.path.expanduser(
+        os.environ.get("TFDS_DATA_DIR") or "~/tensorflow_datasets"
+    )
 
 
 def tfds_builder(name, data_dir, other_names=()):
@@ -20,7 +31,7 @@ def tfds_builder(name, data_dir, other_names=()):
     suggests close names among TFDS's and `other_names`."""
     import tensorflow_datasets as tfds
 
-    data_dir = os.path.expanduser(data_dir or fashion_mnist.default_data_dir())
+    data_dir = os.path.expanduser(data_dir or default_data_dir())
     try:
         return tfds.builder(name, data_dir=data_dir)
     except tfds.core.registered.DatasetNotFoundError:
