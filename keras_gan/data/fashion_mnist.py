@@ -73,6 +73,23 @@ import numpy as np
 from keras_gan.data import tfds_source
 from keras_gan.data.errors import DatasetUnavailableError
 
+__all__ = [
+    "CLASS_NAMES",
+    "DEBIAN_PACKAGE",
+    "DEFAULT_SOURCE_DIR",
+    "FILES",
+    "IMAGE_SHAPE",
+    "NUM_CLASSES",
+    "NUM_EXAMPLES",
+    "SOURCE_DIR_ENV",
+    "TFDS_NAME",
+    "builder_for_load",
+    "find_source_files",
+    "is_prepared",
+    "prepare",
+    "tfds_builder",
+]
+
 _logger = logging.getLogger(__name__)
 
 TFDS_NAME = "fashion_mnist"
@@ -238,6 +255,7 @@ def tfds_builder(data_dir=None):
         data_dir: The TFDS data directory. Defaults to `None`:
             `keras_gan.data.tfds_source.default_data_dir()`.
     """
+    # Imported on use: TFDS is slow to import, and only TFDS datasets need it.
     import tensorflow_datasets as tfds
 
     data_dir = data_dir or tfds_source.default_data_dir()
@@ -245,6 +263,7 @@ def tfds_builder(data_dir=None):
 
 
 def _download_and_prepare(builder, manual_dir, download_dir):
+    # Imported on use: TFDS is slow to import, and only TFDS datasets need it.
     import tensorflow_datasets as tfds
 
     config = tfds.download.DownloadConfig(
@@ -269,6 +288,7 @@ def _tfds_output_held_back():
     if _logger.isEnabledFor(logging.DEBUG):
         yield
         return
+    # Imported on use: TFDS is slow to import, and only TFDS datasets need it.
     from tensorflow_datasets.core.utils import tqdm_utils
 
     # TFDS has a public switch for its bars but no getter: put back the
@@ -283,6 +303,7 @@ def _tfds_output_held_back():
 
 
 def _registered_checksums():
+    # Imported on use: TFDS is slow to import, and only TFDS datasets need it.
     import tensorflow_datasets as tfds
 
     infos = tfds.builder_cls(TFDS_NAME).url_infos or {}

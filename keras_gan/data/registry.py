@@ -39,6 +39,15 @@ from keras_gan.data import (
 from keras_gan.data.splits import split_range
 from keras_gan.seeding import resolve_seed
 
+__all__ = [
+    "BUILTIN_NAMES",
+    "DatasetSpec",
+    "MEMORY_CACHE_LIMIT_BYTES",
+    "class_names",
+    "info",
+    "load",
+]
+
 BUILTIN_NAMES = ("ring", "grid", "fashion_mnist", "digits")
 
 # In-memory caching is skipped above this estimated size (float32 images).

@@ -6,6 +6,11 @@ from keras import ops
 from keras_gan.losses.base import AdversarialLoss
 from keras_gan.losses.names import get as get_loss
 
+__all__ = [
+    "AuxiliaryClassifierLoss",
+    "auxiliary_classifier_loss",
+]
+
 
 def auxiliary_classifier_loss(labels, class_logits):
     """Mean cross-entropy `-E log softmax(class_logits)[label]`."""

@@ -26,6 +26,16 @@ from keras_gan.metrics.features import (
 )
 from keras_gan.metrics.images import to_model_range, with_channels
 
+__all__ = [
+    "FASHION_MNIST_CLASSIFIER_VERSION",
+    "build_classifier",
+    "default_cache_dir",
+    "fashion_mnist_classifier_paths",
+    "load_fashion_mnist_feature_extractor",
+    "load_or_train_fashion_mnist_classifier",
+    "train_classifier",
+]
+
 # Bump when the architecture or the training recipe changes, so that cached
 # weights from an older recipe are retrained rather than reused.
 FASHION_MNIST_CLASSIFIER_VERSION = 1

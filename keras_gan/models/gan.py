@@ -20,6 +20,12 @@ from keras_gan.models import (
     real_batches,
 )
 
+__all__ = [
+    "GAN",
+    "PENALTY_INPUTS",
+    "sample_generator_of",
+]
+
 PENALTY_INPUTS = ("augmented", "raw")
 
 
