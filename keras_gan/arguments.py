@@ -2,6 +2,10 @@
 
 import numpy as np
 
+__all__ = [
+    "check_positive_int",
+]
+
 
 def check_positive_int(name, value, allow_none=False, allow_zero=False):
     """Returns `value` as an int, or raises a `ValueError` naming the

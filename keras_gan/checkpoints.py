@@ -33,6 +33,17 @@ import numpy as np
 
 from keras_gan import files
 
+__all__ = [
+    "CheckpointError",
+    "CheckpointManager",
+    "NonFiniteWeightsError",
+    "STATE_ENTRY",
+    "check_finite",
+    "checkpoint_name",
+    "non_finite_weights",
+    "read_state",
+]
+
 STATE_ENTRY = "keras_gan_train_state.json"
 _NAME_RE = re.compile(r"^ckpt-(\d+)\.keras$")
 _TEMP_PREFIX = ".tmp-ckpt-"

@@ -42,6 +42,18 @@ import tempfile
 
 import tensorflow as tf
 
+__all__ = [
+    "STRATEGY_NAMES",
+    "get_strategy",
+    "is_chief",
+    "mean_over_replicas",
+    "per_replica_batch_size",
+    "replica_random",
+    "scale_loss_for_replicas",
+    "step_logs",
+    "write_dir",
+]
+
 STRATEGY_NAMES = ("default", "mirrored", "multi_worker", "tpu")
 
 

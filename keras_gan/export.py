@@ -1,6 +1,6 @@
 """Export a trained generator as a TensorFlow SavedModel for serving.
 
-The SavedModel follows the contract in DESIGN.md:
+The SavedModel follows docs/contracts.md, "SavedModel signature":
 
 - signature `serving_default`, input `z`: float32 `[batch, latent_dim]`,
   drawn by the caller from the standard normal N(0, I);
@@ -53,6 +53,17 @@ import keras
 import tensorflow as tf
 
 from keras_gan import checkpoints, files
+
+__all__ = [
+    "IMAGE_VALUE_RANGE",
+    "INPUT_KEY",
+    "LABELS_KEY",
+    "METADATA_PATH",
+    "OUTPUT_KEY",
+    "SIGNATURE_KEY",
+    "export_generator",
+    "read_metadata",
+]
 
 SIGNATURE_KEY = "serving_default"
 INPUT_KEY = "z"

@@ -21,6 +21,18 @@ import re
 import tempfile
 import time
 
+__all__ = [
+    "PAUSE_ENV",
+    "WriteError",
+    "atomic_write",
+    "current_umask",
+    "default_mode",
+    "pause_for_test",
+    "read_json",
+    "remove_write_leftovers",
+    "write_json",
+]
+
 
 class WriteError(OSError):
     """A file of a run could not be written (disk full, no permission,

@@ -5,8 +5,25 @@ files (and, by `SampleGrid`, to TensorBoard)."""
 import math
 
 import numpy as np
+from keras import ops
 
 from keras_gan.files import atomic_write
+
+__all__ = [
+    "MIN_WIDTH",
+    "add_caption",
+    "add_row_labels",
+    "enlarge",
+    "from_unit_range",
+    "image_grid",
+    "samples_picture",
+    "save_png",
+    "save_samples_png",
+    "save_scatter_png",
+    "scatter_image",
+    "tile_images",
+    "to_unit_range",
+]
 
 
 def to_unit_range(samples, value_range=(-1.0, 1.0), clip=True):
@@ -29,8 +46,6 @@ def to_unit_range(samples, value_range=(-1.0, 1.0), clip=True):
     """
     low, high = value_range
     if _is_tensor(samples):
-        from keras import ops
-
         unit = (ops.cast(samples, "float32") - low) / (high - low)
         return ops.clip(unit, 0.0, 1.0) if clip else unit
     unit = (np.asarray(samples, dtype=np.float32) - low) / (high - low)
@@ -134,6 +149,7 @@ def add_caption(image, caption):
     >>> add_caption(grid, "epoch 1, step 300").shape[1:]
     (462, 1)
     """
+    # Imported on use: PIL would make `import keras_gan` heavy.
     from PIL import ImageDraw
 
     image = np.asarray(image)
@@ -170,6 +186,7 @@ def add_row_labels(image, labels, row_height, padding=0):
     >>> add_row_labels(grid, ["Sneaker", "Bag"], 30).shape[0]
     60
     """
+    # Imported on use: PIL would make `import keras_gan` heavy.
     from PIL import ImageDraw
 
     image = np.asarray(image)
@@ -191,6 +208,7 @@ def add_row_labels(image, labels, row_height, padding=0):
 
 
 def _font(size):
+    # Imported on use: PIL would make `import keras_gan` heavy.
     from PIL import ImageFont
 
     try:
@@ -201,6 +219,7 @@ def _font(size):
 
 def _white_strip(width, height, channels):
     """A white PIL image of 1 or 3 channels, and the colour black in it."""
+    # Imported on use: PIL would make `import keras_gan` heavy.
     from PIL import Image
 
     if channels == 1:
@@ -263,6 +282,7 @@ def save_png(image, path, scale=1):
         scale: Integer upscaling factor (nearest neighbour), so small images
             stay visible. Defaults to `1`.
     """
+    # Imported on use: PIL would make `import keras_gan` heavy.
     from PIL import Image
 
     image = np.asarray(image)
@@ -286,6 +306,7 @@ def scatter_image(points, reference=None, title=None, reference_label="real"):
     Returns:
         A uint8 RGB array `[500, 500, 3]`.
     """
+    # Imported on use: matplotlib would make `import keras_gan` heavy.
     import matplotlib
 
     matplotlib.use("Agg")

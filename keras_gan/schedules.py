@@ -4,6 +4,10 @@ import keras
 from keras import ops
 from keras.optimizers.schedules import LearningRateSchedule
 
+__all__ = [
+    "ConstantThenLinearDecay",
+]
+
 
 @keras.saving.register_keras_serializable(package="keras_gan")
 class ConstantThenLinearDecay(LearningRateSchedule):

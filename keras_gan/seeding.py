@@ -13,6 +13,10 @@ import random
 
 import numpy as np
 
+__all__ = [
+    "resolve_seed",
+]
+
 # tf.data and NumPy both take seeds below 2**31.
 _MAX_SEED = 2**31 - 1
 

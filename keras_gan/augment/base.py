@@ -3,6 +3,12 @@
 import keras
 from keras import ops
 
+__all__ = [
+    "Augmentation",
+    "AugmentedDiscriminator",
+    "chain",
+]
+
 
 class Augmentation(keras.layers.Layer):
     """Base class of differentiable augmentations of a `GAN`'s

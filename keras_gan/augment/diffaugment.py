@@ -9,6 +9,11 @@ from keras_gan import distribute
 from keras_gan.augment import transforms
 from keras_gan.augment.base import Augmentation, chain
 
+__all__ = [
+    "DiffAugment",
+    "POLICIES",
+]
+
 POLICIES = ("color", "translation", "cutout")
 
 

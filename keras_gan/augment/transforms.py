@@ -8,6 +8,16 @@ images. Images are in `[-1, 1]`, as keras_gan's pipelines hold them.
 import tensorflow as tf
 from keras import ops
 
+__all__ = [
+    "brightness",
+    "contrast",
+    "cutout",
+    "flip_columns",
+    "rotate90",
+    "saturation",
+    "translation",
+]
+
 
 def _per_example(values, images):
     return ops.reshape(ops.cast(values, images.dtype), (-1, 1, 1, 1))

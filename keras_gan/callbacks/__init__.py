@@ -12,13 +12,13 @@ from keras_gan.callbacks.evaluation import Evaluation
 from keras_gan.callbacks.fresh_discriminator_stopping import (
     FreshDiscriminatorStopping,
 )
-from keras_gan.callbacks.generator_ema import GeneratorEMA
 from keras_gan.callbacks.loss_threshold import LossThreshold
 from keras_gan.callbacks.metrics_log import MetricsLog
 from keras_gan.callbacks.sample_grid import SampleGrid
 from keras_gan.callbacks.step_budget import StepBudget
 from keras_gan.callbacks.time_budget import TimeBudget
 from keras_gan.callbacks.training_curves import TrainingCurves
+from keras_gan.models.generator_ema import GeneratorEMA
 
 __all__ = [
     "EquilibriumStopping",

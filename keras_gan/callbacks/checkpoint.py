@@ -5,6 +5,10 @@ from keras import callbacks
 from keras_gan import checkpoints
 from keras_gan.arguments import check_positive_int
 
+__all__ = [
+    "PeriodicCheckpoint",
+]
+
 
 class PeriodicCheckpoint(callbacks.Callback):
     """Saves the whole model (optimizers and noise state included) every

@@ -4,6 +4,10 @@ import math
 
 from keras import callbacks
 
+__all__ = [
+    "TerminateOnNonFinite",
+]
+
 
 class TerminateOnNonFinite(callbacks.Callback):
     """Stops training when a monitored logged value is NaN or infinite.

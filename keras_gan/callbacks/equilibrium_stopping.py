@@ -5,6 +5,10 @@ from keras import callbacks
 
 from keras_gan.callbacks import messages
 
+__all__ = [
+    "EquilibriumStopping",
+]
+
 
 class EquilibriumStopping(callbacks.Callback):
     """Stops training when the mean discriminator outputs on real and
@@ -22,22 +26,9 @@ class EquilibriumStopping(callbacks.Callback):
     When the signal misleads: the training discriminator is not the
     optimal one. It chases the generator and is never trained to
     convergence, so its outputs sit near 1/2 long before the samples are
-    good, and on the presets they do so from the first epochs on:
-
-    - Fashion-MNIST preset (`bin/train
-      --flagfile=configs/fashion_mnist_dcgan.flags
-      --equilibrium_tolerance=0.05`): the first epoch's means are
-      `d_real` 0.547 and `d_fake` 0.496, and the rule stops at step 900
-      (epoch 3), with a Frechet distance of 36.3 where the same run
-      reaches 15.3 at step 2,700 (`benchmarks.stopping`, BUILD_NOTES.md).
-      In a 25,500-step run of the preset (epochs of 1,500 steps) it stops
-      at step 4,500 with an FD of 11.18, against 4.86 at the end.
-    - Grid preset: it stops at step 9,000 with 66.9% high-quality
-      samples, where the run reaches 97.4%.
-    - Ring preset (`python -m benchmarks.stopping
-      --preset=configs/ring_mlp.flags`, BUILD_NOTES.md): it stops at step
-      3,000 of 30,000 with 50.9% high-quality samples, where the run
-      reaches 96.3%.
+    good. On the presets they do so from the first epochs on, and the rule
+    stops well before the run's best Frechet distance or mode coverage
+    (`benchmarks.stopping` measures this; BUILD_NOTES.md).
 
     Outputs near 1/2 also come from a discriminator that has stopped
     learning (too small, too low a learning rate, or overpowered by the
@@ -47,8 +38,8 @@ class EquilibriumStopping(callbacks.Callback):
     distance logged by an evaluation callback) to have stopped improving
     (`monitor`), or use `FreshDiscriminatorStopping`, which trains a new
     discriminator on held-out samples and asks it (on the mixtures it
-    stops near the best; on the Fashion-MNIST preset its test is still
-    too noisy to stop on, see its docstring).
+    stops near the best; on Fashion-MNIST its test is too noisy to stop
+    on, see its docstring).
 
     Checks run at the end of every epoch, or every `every_n_steps` steps,
     where the outputs are averaged over the steps since the last check.

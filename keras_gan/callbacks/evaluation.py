@@ -8,6 +8,10 @@ from keras import callbacks
 from keras_gan.arguments import check_positive_int
 from keras_gan.callbacks import messages
 
+__all__ = [
+    "Evaluation",
+]
+
 
 class Evaluation(callbacks.Callback):
     """Scores generated samples every few epochs and logs the figures.
@@ -27,7 +31,8 @@ class Evaluation(callbacks.Callback):
     - a class-conditional GAN (`num_classes`) on a labelled image dataset
       adds `label_accuracy` (Fashion-MNIST's classifier's accuracy at the
       requested labels) and `intra_class_fd` (the mean over classes of
-      the FD to that class's test images), DESIGN.md's per-class figures
+      the FD to that class's test images), the per-class figures of
+      docs/contracts.md, "Class-conditional quality"
       (`keras_gan.metrics.conditional`). Its samples are drawn at the
       classes in turn (sample `i` at label `i % num_classes`), so 10,000
       samples are 1,000 per class, as `bin/evaluate` draws them.
@@ -132,6 +137,7 @@ class Evaluation(callbacks.Callback):
 
     @property
     def directions(self):
+        # Imported on use: `import keras_gan` does not load keras_gan.metrics.
         from keras_gan.metrics import scoring
 
         return {
@@ -140,6 +146,7 @@ class Evaluation(callbacks.Callback):
         }
 
     def on_train_begin(self, logs=None):
+        # Imported on use: `import keras_gan` does not load keras_gan.metrics.
         from keras_gan.metrics import scoring
 
         if isinstance(self.scorer, str):
@@ -202,6 +209,7 @@ class Evaluation(callbacks.Callback):
         }
 
     def _sampler(self):
+        # Imported on use: `import keras_gan` does not load keras_gan.metrics.
         from keras_gan.metrics import scoring
 
         return scoring.ModelSampler(

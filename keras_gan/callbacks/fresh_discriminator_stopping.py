@@ -9,6 +9,13 @@ from keras import callbacks
 from keras_gan.arguments import check_positive_int
 from keras_gan.models.gan import sample_generator_of
 
+__all__ = [
+    "FreshDiscriminatorRule",
+    "FreshDiscriminatorStopping",
+    "STOP_NEAR_HALF",
+    "STOP_PLATEAU",
+]
+
 STOP_NEAR_HALF = "near_half"  # held-out accuracy within tolerance of 1/2
 STOP_PLATEAU = "plateau"  # held-out accuracy stopped falling
 
@@ -91,14 +98,11 @@ class FreshDiscriminatorStopping(callbacks.Callback):
     On images, give it `features` (a classifier's features, e.g.
     `keras_gan.metrics.load_fashion_mnist_feature_extractor()`; what
     `bin/train` does by default where the dataset has one): the test on
-    pixels picks up pixel texture, and on the Fashion-MNIST preset its
-    accuracy moves by 0.05 with its seed alone, and rises again while the
-    Frechet distance still improves; on features (a logistic regression
-    by default) it falls with the Frechet distance. Measured there
-    (`benchmarks.stopping`, BUILD_NOTES.md), `every_n_epochs=2`,
-    `steps=2000`, `patience=5`, `min_delta=0` keep weights 3.3% from the
-    run's best FD; on the ring and grid presets (points, patience 3,
-    min_delta 0.005) 9.3% and 10.0% from their best % high quality.
+    pixels picks up pixel texture, so its accuracy moves with its seed
+    alone and can rise again while the Frechet distance still improves;
+    on features (a logistic regression by default) it falls with the
+    Frechet distance. `benchmarks.stopping` measures how close each
+    setting stops to a run's best (BUILD_NOTES.md).
 
     Its figures go into the epoch's logs, so `MetricsLog` (metrics.csv),
     `keras.callbacks.TensorBoard` and the history get them (list this
@@ -279,6 +283,7 @@ class FreshDiscriminatorStopping(callbacks.Callback):
         return cls(real, **config, **objects)
 
     def on_train_begin(self, logs=None):
+        # Imported on use: `import keras_gan` does not load keras_gan.metrics.
         from keras_gan.metrics import scoring
 
         generator = self._generator()
@@ -349,6 +354,7 @@ class FreshDiscriminatorStopping(callbacks.Callback):
         Returns:
             A `keras_gan.metrics.FreshDiscriminatorResult`.
         """
+        # Imported on use: `import keras_gan` does not load keras_gan.metrics.
         from keras_gan.metrics.two_sample import fresh_discriminator_test
 
         return fresh_discriminator_test(
@@ -366,6 +372,7 @@ class FreshDiscriminatorStopping(callbacks.Callback):
         """The generated samples each evaluation tests: the current
         generator's, from the fixed noise drawn in `on_train_begin`, in
         [0, 1] for images."""
+        # Imported on use: `import keras_gan` does not load keras_gan.metrics.
         from keras_gan.metrics import scoring
 
         sampler = scoring.ModelSampler(

@@ -4,6 +4,10 @@ import math
 
 from keras import callbacks
 
+__all__ = [
+    "LossThreshold",
+]
+
 
 class LossThreshold(callbacks.Callback):
     """Stops training when a logged value crosses a threshold.

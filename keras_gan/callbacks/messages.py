@@ -5,6 +5,10 @@ import sys
 import keras
 from absl import logging
 
+__all__ = [
+    "print_msg",
+]
+
 
 def print_msg(message):
     """Writes `message` to standard output when Keras's interactive logging

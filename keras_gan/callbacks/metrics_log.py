@@ -8,6 +8,12 @@ from keras import callbacks
 
 from keras_gan import files
 
+__all__ = [
+    "MetricsLog",
+    "STEP_COLUMNS",
+    "read_log",
+]
+
 STEP_COLUMNS = ("step", "epoch", "wall_time")
 
 

@@ -3,10 +3,15 @@
 import os
 
 import numpy as np
+import tensorflow as tf
 from keras import callbacks
 
 from keras_gan import plots
 from keras_gan.models.gan import sample_generator_of
+
+__all__ = [
+    "SampleGrid",
+]
 
 
 class SampleGrid(callbacks.Callback):
@@ -85,8 +90,6 @@ class SampleGrid(callbacks.Callback):
             np.float32
         )
         if self.log_dir is not None and self._writer is None:
-            import tensorflow as tf
-
             self._writer = tf.summary.create_file_writer(
                 os.path.join(self.log_dir, "samples")
             )
@@ -116,8 +119,6 @@ class SampleGrid(callbacks.Callback):
         plots.save_png(picture, path)
         self.paths.append(path)
         if self._writer is not None:
-            import tensorflow as tf
-
             with self._writer.as_default():
                 tf.summary.image(
                     "samples",

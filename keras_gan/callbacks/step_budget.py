@@ -4,6 +4,10 @@ from keras import callbacks
 
 from keras_gan.arguments import check_positive_int
 
+__all__ = [
+    "StepBudget",
+]
+
 
 class StepBudget(callbacks.Callback):
     """Stops training once the model has made `max_steps` generator updates

@@ -8,6 +8,11 @@ from keras import callbacks
 from keras_gan import files
 from keras_gan.callbacks import metrics_log
 
+__all__ = [
+    "TrainingCurves",
+    "plot_training_curves",
+]
+
 _OUTPUT_KEYS = ("d_real", "d_fake")
 _STEP_KEYS = ("step", "epoch", "wall_time")
 
@@ -31,6 +36,7 @@ def plot_training_curves(log_path, plot_path, equilibrium=None, title=None):
     Returns:
         `True` when a plot was written, `False` when the log had no rows.
     """
+    # Imported on use: matplotlib would make `import keras_gan` heavy.
     import matplotlib
 
     matplotlib.use("Agg")

@@ -6,6 +6,13 @@ import tensorflow as tf
 
 from keras_gan.data.splits import split_range
 
+__all__ = [
+    "IMAGE_SHAPE",
+    "NUM_CLASSES",
+    "NUM_EXAMPLES",
+    "dataset",
+]
+
 NUM_EXAMPLES = 1797
 NUM_CLASSES = 10
 IMAGE_SHAPE = (8, 8, 1)
@@ -14,6 +21,7 @@ IMAGE_SHAPE = (8, 8, 1)
 def dataset(split):
     """`(dataset, image_shape, num_examples)`: unbatched `(image, label)`
     pairs, images float32 in `[0, 1]`."""
+    # Imported on use: scikit-learn is heavy, and only this dataset needs it.
     from sklearn.datasets import load_digits
 
     digits = load_digits()

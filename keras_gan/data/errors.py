@@ -1,5 +1,9 @@
 """Errors raised by the data pipelines."""
 
+__all__ = [
+    "DatasetUnavailableError",
+]
+
 
 class DatasetUnavailableError(ValueError):
     """A dataset cannot be had here: not prepared, not found, or invalid.

@@ -70,7 +70,25 @@ import time
 
 import numpy as np
 
+from keras_gan.data import tfds_source
 from keras_gan.data.errors import DatasetUnavailableError
+
+__all__ = [
+    "CLASS_NAMES",
+    "DEBIAN_PACKAGE",
+    "DEFAULT_SOURCE_DIR",
+    "FILES",
+    "IMAGE_SHAPE",
+    "NUM_CLASSES",
+    "NUM_EXAMPLES",
+    "SOURCE_DIR_ENV",
+    "TFDS_NAME",
+    "builder_for_load",
+    "find_source_files",
+    "is_prepared",
+    "prepare",
+    "tfds_builder",
+]
 
 _logger = logging.getLogger(__name__)
 
@@ -120,18 +138,6 @@ _GZIP_DEFLATE = 8
 _FTEXT, _FHCRC, _FEXTRA, _FNAME, _FCOMMENT = 1, 2, 4, 8, 16
 
 
-def default_data_dir():
-    """Returns the TFDS data directory used when none is given.
-
-    Returns:
-        `$TFDS_DATA_DIR` if set, else `~/tensorflow_datasets`, read at call
-        time (TFDS reads it once, at import).
-    """
-    return os.path.expanduser(
-        os.environ.get("TFDS_DATA_DIR") or "~/tensorflow_datasets"
-    )
-
-
 def find_source_files(source_dir=None):
     """Locates the four Fashion-MNIST IDX `.gz` files.
 
@@ -170,12 +176,12 @@ def is_prepared(data_dir=None):
 
     Args:
         data_dir: TFDS data directory. Defaults to `None`:
-            `default_data_dir()`.
+            `tfds_source.default_data_dir()`.
 
     Returns:
         `True` when TFDS can read the dataset from `data_dir` as it is.
     """
-    return _is_prepared(_builder(data_dir))
+    return tfds_source.is_prepared(tfds_builder(data_dir))
 
 
 def prepare(source_dir=None, data_dir=None):
@@ -202,8 +208,8 @@ def prepare(source_dir=None, data_dir=None):
         DatasetUnavailableError: when the files are missing, malformed or
             not the upstream files.
     """
-    builder = _builder(data_dir)
-    if _is_prepared(builder):
+    builder = tfds_builder(data_dir)
+    if tfds_source.is_prepared(builder):
         return builder
     paths = find_source_files(source_dir)
     for name, path in paths.items():
@@ -239,23 +245,25 @@ def prepare(source_dir=None, data_dir=None):
         time.perf_counter() - start,
         data_root,
     )
-    return _builder(data_dir)
+    return tfds_builder(data_dir)
 
 
-def _is_prepared(builder):
-    from keras_gan.data import tfds_source
+def tfds_builder(data_dir=None):
+    """The TFDS `fashion_mnist` builder of `data_dir`, prepared or not.
 
-    return tfds_source.is_prepared(builder)
-
-
-def _builder(data_dir):
+    Args:
+        data_dir: The TFDS data directory. Defaults to `None`:
+            `keras_gan.data.tfds_source.default_data_dir()`.
+    """
+    # Imported on use: TFDS is slow to import, and only TFDS datasets need it.
     import tensorflow_datasets as tfds
 
-    data_dir = data_dir or default_data_dir()
+    data_dir = data_dir or tfds_source.default_data_dir()
     return tfds.builder(TFDS_NAME, data_dir=os.path.expanduser(data_dir))
 
 
 def _download_and_prepare(builder, manual_dir, download_dir):
+    # Imported on use: TFDS is slow to import, and only TFDS datasets need it.
     import tensorflow_datasets as tfds
 
     config = tfds.download.DownloadConfig(
@@ -269,7 +277,7 @@ def _download_and_prepare(builder, manual_dir, download_dir):
     except OSError:
         # Another process may have renamed its finished copy into place
         # first; its dataset is as good as ours.
-        if not _is_prepared(_builder(builder.data_dir_root)):
+        if not tfds_source.is_prepared(tfds_builder(builder.data_dir_root)):
             raise
 
 
@@ -280,6 +288,7 @@ def _tfds_output_held_back():
     if _logger.isEnabledFor(logging.DEBUG):
         yield
         return
+    # Imported on use: TFDS is slow to import, and only TFDS datasets need it.
     from tensorflow_datasets.core.utils import tqdm_utils
 
     # TFDS has a public switch for its bars but no getter: put back the
@@ -294,6 +303,7 @@ def _tfds_output_held_back():
 
 
 def _registered_checksums():
+    # Imported on use: TFDS is slow to import, and only TFDS datasets need it.
     import tensorflow_datasets as tfds
 
     infos = tfds.builder_cls(TFDS_NAME).url_infos or {}
@@ -436,10 +446,8 @@ def _missing_files_message(directory, origin, missing):
 def builder_for_load(data_dir, download):
     """The TFDS builder for `keras_gan.data.load`: prepared from the local
     files when they exist, else downloaded as `download` allows."""
-    from keras_gan.data import tfds_source
-
-    builder = _builder(data_dir)
-    if _is_prepared(builder):
+    builder = tfds_builder(data_dir)
+    if tfds_source.is_prepared(builder):
         return builder
     try:
         find_source_files()

@@ -15,6 +15,10 @@ import tensorflow as tf
 from keras_gan.data import image_check, image_files
 from keras_gan.data.splits import split_range
 
+__all__ = [
+    "dataset",
+]
+
 
 def dataset(name, split, channels, image_size, with_labels):
     """`(dataset, image_shape, num_examples)`: unbatched `(image, label)`

@@ -34,6 +34,11 @@ from PIL import Image
 
 from keras_gan.data import image_files
 
+__all__ = [
+    "UsableFiles",
+    "usable_image_files",
+]
+
 # Pillow modes of 8-bit images, which TensorFlow's decoders read.
 _EIGHT_BIT_MODES = frozenset({"1", "L", "LA", "P", "PA", "RGB", "RGBA"})
 _FORMATS = frozenset({"PNG", "JPEG", "BMP", "GIF"})

@@ -11,6 +11,19 @@ import pathlib
 import numpy as np
 import tensorflow as tf
 
+__all__ = [
+    "CHANNELS",
+    "IMAGE_EXTENSIONS",
+    "IMAGE_RANGE",
+    "check_channels",
+    "convert_channels",
+    "decode_image_file",
+    "list_image_files",
+    "normalize_image_size",
+    "resize",
+    "to_model_range",
+]
+
 IMAGE_RANGE = (-1.0, 1.0)
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
 CHANNELS = (1, 3)

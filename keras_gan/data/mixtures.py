@@ -1,6 +1,7 @@
 """Toy 2D Gaussian mixtures: the ring and grid benchmarks.
 
-The protocol (DESIGN.md, as in VEEGAN 2017 and PacGAN 2018):
+The protocol (docs/contracts.md, "2D mixtures", as in VEEGAN 2017 and
+PacGAN 2018):
 
 - Ring: 8 Gaussians with means `(cos(2 pi i / 8), sin(2 pi i / 8))`,
   `i = 0..7` (radius 1, no duplicate at `2 pi`), standard deviation 0.01.
@@ -16,6 +17,17 @@ import tensorflow as tf
 
 from keras_gan.arguments import check_positive_int
 from keras_gan.seeding import resolve_seed
+
+__all__ = [
+    "GRID_STD",
+    "MIXTURE_NAMES",
+    "RING_STD",
+    "grid_means",
+    "mixture_dataset",
+    "mixture_means",
+    "ring_means",
+    "sample_mixture",
+]
 
 RING_STD = 0.01
 GRID_STD = 0.05

@@ -39,6 +39,15 @@ from keras_gan.data import (
 from keras_gan.data.splits import split_range
 from keras_gan.seeding import resolve_seed
 
+__all__ = [
+    "BUILTIN_NAMES",
+    "DatasetSpec",
+    "MEMORY_CACHE_LIMIT_BYTES",
+    "class_names",
+    "info",
+    "load",
+]
+
 BUILTIN_NAMES = ("ring", "grid", "fashion_mnist", "digits")
 
 # In-memory caching is skipped above this estimated size (float32 images).
@@ -105,7 +114,7 @@ def info(name, split="train", data_dir=None, image_size=None, channels=None):
             kind="points",
         )
     if source == "fashion_mnist":
-        builder = fashion_mnist._builder(data_dir)
+        builder = fashion_mnist.tfds_builder(data_dir)
         if tfds_source.is_prepared(builder):
             num_examples = tfds_source.num_examples(builder, split)
         else:

@@ -3,6 +3,10 @@ datasets (`"train"`, `"train[:80%]"`, `"train[100:]"`)."""
 
 import re
 
+__all__ = [
+    "split_range",
+]
+
 _SPLIT_RE = re.compile(
     r"^(?P<base>\w+)(?:\[(?P<start>-?\d+%?)?:(?P<stop>-?\d+%?)?\])?$"
 )

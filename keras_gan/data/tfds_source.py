@@ -9,18 +9,43 @@ import urllib.parse
 
 import tensorflow as tf
 
-from keras_gan.data import fashion_mnist
 from keras_gan.data.errors import DatasetUnavailableError
 
+__all__ = [
+    "dataset",
+    "default_data_dir",
+    "download_and_prepare",
+    "image_feature",
+    "is_prepared",
+    "network_reachable",
+    "num_classes",
+    "num_examples",
+    "prepared_builder",
+    "tfds_builder",
+]
+
 _NETWORK_TIMEOUT_S = 3.0
+
+
+def default_data_dir():
+    """Returns the TFDS data directory used when none is given.
+
+    Returns:
+        `$TFDS_DATA_DIR` if set, else `~/tensorflow_datasets`, read at call
+        time (TFDS reads it once, at import).
+    """
+    return os.path.expanduser(
+        os.environ.get("TFDS_DATA_DIR") or "~/tensorflow_datasets"
+    )
 
 
 def tfds_builder(name, data_dir, other_names=()):
     """The TFDS builder of `name`; an unknown name is a `ValueError` that
     suggests close names among TFDS's and `other_names`."""
+    # Imported on use: TFDS is slow to import, and only TFDS datasets need it.
     import tensorflow_datasets as tfds
 
-    data_dir = os.path.expanduser(data_dir or fashion_mnist.default_data_dir())
+    data_dir = os.path.expanduser(data_dir or default_data_dir())
     try:
         return tfds.builder(name, data_dir=data_dir)
     except tfds.core.registered.DatasetNotFoundError:
@@ -66,6 +91,7 @@ def prepared_builder(name, data_dir, download, other_names=()):
 
 
 def download_and_prepare(builder):
+    # Imported on use: TFDS is slow to import, and only TFDS datasets need it.
     import tensorflow_datasets as tfds
 
     builder.download_and_prepare(
@@ -107,6 +133,7 @@ def network_reachable(builder):
 
 
 def image_feature(builder, name):
+    # Imported on use: TFDS is slow to import, and only TFDS datasets need it.
     import tensorflow_datasets as tfds
 
     features = builder.info.features
@@ -126,6 +153,7 @@ def image_feature(builder, name):
 def dataset(builder, name, split, shuffle, seed, with_labels):
     """`(dataset, image_shape, num_examples)`: unbatched `(image, label)`
     pairs as stored (uint8 images; label -1 without a label feature)."""
+    # Imported on use: TFDS is slow to import, and only TFDS datasets need it.
     import tensorflow_datasets as tfds
 
     key, feature = image_feature(builder, name)
@@ -164,6 +192,7 @@ def num_examples(builder, split):
 
 
 def num_classes(builder):
+    # Imported on use: TFDS is slow to import, and only TFDS datasets need it.
     import tensorflow_datasets as tfds
 
     features = builder.info.features

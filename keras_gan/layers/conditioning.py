@@ -8,6 +8,15 @@ lookup here.
 import keras
 from keras import ops
 
+__all__ = [
+    "AtLabels",
+    "ClassProjection",
+    "ClassesInTurn",
+    "ConditionalBatchNormalization",
+    "OneHotLabels",
+    "classes_in_turn",
+]
+
 
 def _broadcast_per_example(values, rank):
     """`[batch, channels]` -> `[batch, 1, ..., 1, channels]` of `rank`."""

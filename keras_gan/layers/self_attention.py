@@ -5,6 +5,10 @@ from keras import ops
 
 from keras_gan.layers.spectral_normalization import SpectralNormalization
 
+__all__ = [
+    "SelfAttention",
+]
+
 
 @keras.saving.register_keras_serializable(package="keras_gan")
 class SelfAttention(keras.layers.Layer):

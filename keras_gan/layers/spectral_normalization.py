@@ -3,6 +3,12 @@
 import keras
 from keras import ops
 
+__all__ = [
+    "SpectralNormalization",
+    "advance_power_iterations",
+    "spectral_normalization_layers",
+]
+
 _CONV_TRANSPOSE = (
     keras.layers.Conv1DTranspose,
     keras.layers.Conv2DTranspose,

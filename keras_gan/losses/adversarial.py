@@ -11,6 +11,22 @@ from keras import ops
 
 from keras_gan.losses.base import AdversarialLoss
 
+__all__ = [
+    "HingeLoss",
+    "LeastSquaresLoss",
+    "MinimaxLoss",
+    "NonSaturatingLoss",
+    "WassersteinLoss",
+    "hinge_discriminator_loss",
+    "least_squares_discriminator_loss",
+    "least_squares_generator_loss",
+    "minimax_discriminator_loss",
+    "minimax_generator_loss",
+    "modified_generator_loss",
+    "wasserstein_discriminator_loss",
+    "wasserstein_generator_loss",
+]
+
 # -- Logistic losses (Goodfellow et al. 2014, "Generative Adversarial Nets") --
 
 

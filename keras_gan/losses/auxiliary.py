@@ -4,6 +4,12 @@ import keras
 from keras import ops
 
 from keras_gan.losses.base import AdversarialLoss
+from keras_gan.losses.names import get as get_loss
+
+__all__ = [
+    "AuxiliaryClassifierLoss",
+    "auxiliary_classifier_loss",
+]
 
 
 def auxiliary_classifier_loss(labels, class_logits):
@@ -55,14 +61,12 @@ class AuxiliaryClassifierLoss(AdversarialLoss):
     uses_labels = True
 
     def __init__(self, adversarial="non_saturating", weight=1.0):
-        from keras_gan import losses
-
         if isinstance(adversarial, AuxiliaryClassifierLoss):
             raise ValueError(
                 "Invalid value for argument `adversarial`. Expected an "
                 "adversarial loss. Received: an AuxiliaryClassifierLoss"
             )
-        self.adversarial = losses.get(adversarial)
+        self.adversarial = get_loss(adversarial)
         if not (
             isinstance(weight, (int, float))
             and not isinstance(weight, bool)

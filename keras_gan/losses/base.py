@@ -1,5 +1,9 @@
 """The base class of adversarial losses."""
 
+__all__ = [
+    "AdversarialLoss",
+]
+
 
 class AdversarialLoss:
     """Base class of the losses that define the adversarial game.

@@ -6,6 +6,14 @@ from keras import ops
 
 from keras_gan import distribute
 
+__all__ = [
+    "DiscriminatorPenalty",
+    "GradientPenalty",
+    "LeCamPenalty",
+    "OutputPenalty",
+    "R1Penalty",
+]
+
 # Inside the square root, so the gradient of the norm stays finite when the
 # discriminator's input gradient is exactly zero (TF-GAN does the same).
 _NORM_EPSILON = 1e-10

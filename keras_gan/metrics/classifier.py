@@ -19,9 +19,23 @@ import warnings
 import keras
 import numpy as np
 
-from keras_gan.metrics._images import to_model_range, with_channels
+from keras_gan.metrics.fashion_mnist_idx import load_fashion_mnist_idx
+from keras_gan.metrics.features import (
+    FEATURE_LAYER_NAME,
+    ClassifierFeatureExtractor,
+)
+from keras_gan.metrics.images import to_model_range, with_channels
 
-FEATURE_LAYER_NAME = "features"
+__all__ = [
+    "FASHION_MNIST_CLASSIFIER_VERSION",
+    "build_classifier",
+    "default_cache_dir",
+    "fashion_mnist_classifier_paths",
+    "load_fashion_mnist_feature_extractor",
+    "load_or_train_fashion_mnist_classifier",
+    "train_classifier",
+]
+
 # Bump when the architecture or the training recipe changes, so that cached
 # weights from an older recipe are retrained rather than reused.
 FASHION_MNIST_CLASSIFIER_VERSION = 1
@@ -271,8 +285,6 @@ def load_or_train_fashion_mnist_classifier(
             return cached
 
     if data is None:
-        from keras_gan.metrics._fashion_mnist_idx import load_fashion_mnist_idx
-
         data = (
             *load_fashion_mnist_idx("train", data_dir),
             *load_fashion_mnist_idx("test", data_dir),
@@ -323,8 +335,6 @@ def load_fashion_mnist_feature_extractor(cache_dir=None, **kwargs):
         A `ClassifierFeatureExtractor` whose `test_accuracy` attribute holds
         the classifier's recorded test accuracy.
     """
-    from keras_gan.metrics.features import ClassifierFeatureExtractor
-
     model, test_accuracy = load_or_train_fashion_mnist_classifier(cache_dir)
     extractor = ClassifierFeatureExtractor(model, **kwargs)
     extractor.test_accuracy = test_accuracy

@@ -2,6 +2,11 @@
 
 import numpy as np
 
+__all__ = [
+    "classifier_score_from_logits",
+    "classifier_score_from_probabilities",
+]
+
 
 def _log_softmax(logits):
     shifted = logits - logits.max(axis=-1, keepdims=True)

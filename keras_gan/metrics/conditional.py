@@ -1,7 +1,8 @@
 """Per-class quality of a class-conditional generator.
 
-DESIGN.md's protocol: generate a number of samples per class (1,000), score
-them with the domain classifier, and report
+The protocol (docs/contracts.md, "Class-conditional quality"): generate a
+number of samples per class (1,000), score them with the domain classifier,
+and report
 
 - the label accuracy: the share of samples the classifier assigns to the
   class they were generated for (its floor: the classifier's accuracy on
@@ -17,6 +18,14 @@ classifier and feature extractor serve.
 import numpy as np
 
 from keras_gan.metrics.frechet import frechet_distance_from_activations
+
+__all__ = [
+    "class_conditional_figures_from_activations",
+    "intra_class_frechet_distance_from_activations",
+    "label_accuracy_from_logits",
+    "real_class_conditional_floor_from_activations",
+    "score_class_conditional",
+]
 
 
 def label_accuracy_from_logits(logits, requested_labels):
@@ -168,8 +177,8 @@ def score_class_conditional(
     num_classes,
     per_class=1000,
 ):
-    """Scores a conditional generator by DESIGN.md's protocol, beside the
-    real floor.
+    """Scores a conditional generator by the protocol of docs/contracts.md
+    ("Class-conditional quality"), beside the real floor.
 
     Args:
         generate: `generate(num, labels)` -> `num` samples at the int

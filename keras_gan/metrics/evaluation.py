@@ -5,6 +5,11 @@ from keras_gan.metrics.frechet import frechet_distance_from_activations
 from keras_gan.metrics.kernel import kernel_distance_from_activations
 from keras_gan.metrics.manifold import manifold_metrics_from_activations
 
+__all__ = [
+    "evaluate_features",
+    "evaluate_images",
+]
+
 
 def evaluate_features(
     real_features,

@@ -3,8 +3,12 @@
 import keras
 import numpy as np
 
-from keras_gan.metrics._images import to_model_range, with_channels
-from keras_gan.metrics.classifier import FEATURE_LAYER_NAME
+from keras_gan.metrics.images import to_model_range, with_channels
+
+__all__ = ["FEATURE_LAYER_NAME", "ClassifierFeatureExtractor"]
+
+# The penultimate layer of `build_classifier`'s model.
+FEATURE_LAYER_NAME = "features"
 
 
 class ClassifierFeatureExtractor:

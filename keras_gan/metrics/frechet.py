@@ -6,6 +6,11 @@ import numpy as np
 
 from keras_gan.metrics.moments import RunningMoments
 
+__all__ = [
+    "frechet_distance_from_activations",
+    "frechet_distance_from_statistics",
+]
+
 
 def frechet_distance_from_statistics(mu1, sigma1, mu2, sigma2, epsilon=1e-6):
     """Frechet (2-Wasserstein) distance between two Gaussians.
@@ -38,6 +43,7 @@ def frechet_distance_from_statistics(mu1, sigma1, mu2, sigma2, epsilon=1e-6):
         ValueError: on shape mismatches, or when the square root has a
             significant imaginary component.
     """
+    # Imported on use: SciPy is heavy (keras_gan.metrics loads it on first use).
     import scipy.linalg
 
     mu1 = np.atleast_1d(np.asarray(mu1, dtype=np.float64))

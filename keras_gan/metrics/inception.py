@@ -13,7 +13,17 @@ import os
 import keras
 import numpy as np
 
-from keras_gan.metrics._images import to_model_range
+from keras_gan.metrics.images import to_model_range
+
+__all__ = [
+    "INCEPTION_V3_IMAGE_SIZE",
+    "INCEPTION_V3_WEIGHTS_FILENAME",
+    "INCEPTION_V3_WEIGHTS_URL",
+    "InceptionV3FeatureExtractor",
+    "InceptionWeightsNotFoundError",
+    "inception_v3_weights_path",
+    "preprocess_for_inception_v3",
+]
 
 INCEPTION_V3_WEIGHTS_FILENAME = (
     "inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5"

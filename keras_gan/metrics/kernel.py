@@ -2,6 +2,12 @@
 
 import numpy as np
 
+__all__ = [
+    "kernel_distance_from_activations",
+    "polynomial_kernel",
+    "polynomial_mmd2_unbiased",
+]
+
 
 def polynomial_kernel(x, y):
     """The cubic polynomial kernel of KID, `k(x, y) = (x . y / d + 1)^3`.

@@ -17,6 +17,13 @@ duplicates matter.
 
 import numpy as np
 
+__all__ = [
+    "density_coverage_from_activations",
+    "manifold_metrics_from_activations",
+    "nearest_neighbour_distances",
+    "precision_recall_from_activations",
+]
+
 _DEFAULT_BATCH_SIZE = 2048
 
 

@@ -2,6 +2,11 @@
 
 import numpy as np
 
+__all__ = [
+    "mode_metrics",
+    "nearest_modes",
+]
+
 
 def nearest_modes(samples, means, std, num_stds=3.0):
     """Assigns each sample to its nearest mixture mean.

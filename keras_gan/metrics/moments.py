@@ -2,6 +2,10 @@
 
 import numpy as np
 
+__all__ = [
+    "RunningMoments",
+]
+
 
 class RunningMoments:
     """Mean and covariance of activations seen in batches, in float64.

@@ -17,8 +17,32 @@ asked for (`sample(n, labels=...)`; by default the classes in turn, sample
 import os
 
 import numpy as np
+import tensorflow as tf
 
+from keras_gan import checkpoints, data, export, files
 from keras_gan.arguments import check_positive_int
+from keras_gan.models import real_batches
+from keras_gan.plots import to_unit_range
+
+__all__ = [
+    "CHECKPOINTS_DIR",
+    "CONFIG_FILE",
+    "EXPORT_DIR",
+    "ExportSampler",
+    "ModelSampler",
+    "Sampler",
+    "dataset_of",
+    "read_run_config",
+    "standard_normal_noise",
+    "workdir_sampler",
+]
+
+# What this module reads of a `bin/train` workdir, by its documented
+# layout (docs/contracts.md, "Workdir layout"), so that the library needs
+# nothing of the training application to sample a run.
+CONFIG_FILE = "config.json"
+CHECKPOINTS_DIR = "checkpoints"
+EXPORT_DIR = "export"
 
 
 def standard_normal_noise(num_samples, latent_dim, seed=0):
@@ -103,8 +127,6 @@ class Sampler:
             return None
         if labels is None:
             return np.arange(num_samples, dtype=np.int32) % self.num_classes
-        from keras_gan.models import real_batches
-
         labels = np.asarray(labels)
         if labels.ndim == 0:
             labels = np.full((num_samples,), labels)
@@ -122,17 +144,13 @@ class ExportSampler(Sampler):
 
     Loads it with plain `tf.saved_model.load` and calls its
     `serving_default` signature with input `z`, reading output `samples`
-    (the contract of DESIGN.md).
+    (docs/contracts.md, "SavedModel signature").
 
     Args:
         export_dir: The SavedModel directory.
     """
 
     def __init__(self, export_dir):
-        import tensorflow as tf
-
-        from keras_gan import export
-
         export_dir = os.fspath(export_dir)
         if not os.path.exists(os.path.join(export_dir, "saved_model.pb")):
             raise FileNotFoundError(
@@ -178,10 +196,6 @@ class ExportSampler(Sampler):
             )
 
     def generate(self, z, labels=None):
-        import tensorflow as tf
-
-        from keras_gan import export
-
         feed = {export.INPUT_KEY: tf.constant(z)}
         if self.conditional:
             feed[export.LABELS_KEY] = tf.constant(
@@ -246,8 +260,6 @@ class ModelSampler(Sampler):
             self.class_names = _class_names_or_numbers(class_names, num_classes)
 
     def generate(self, z, labels=None):
-        from keras_gan.plots import to_unit_range
-
         inputs = z
         if self.conditional:
             inputs = [z, self.labels_to_sample(len(z), labels)]
@@ -263,6 +275,34 @@ def _class_names_or_numbers(class_names, num_classes):
     if class_names is None or len(class_names) != num_classes:
         return [str(label) for label in range(num_classes)]
     return [str(name) for name in class_names]
+
+
+def read_run_config(workdir):
+    """The training config saved in a `bin/train` workdir, as a dict.
+
+    Reads `config.json` (docs/contracts.md, "Workdir layout") as plain
+    data: the library reads the fields it needs (`dataset`, `data_dir`,
+    `export_dir`) without the training application's `TrainConfig`.
+
+    Args:
+        workdir: The run's directory.
+
+    Returns:
+        The config's fields, or `None` when the workdir has no config.
+
+    Raises:
+        ValueError: when the file is not a JSON object.
+    """
+    path = os.path.join(os.fspath(workdir), CONFIG_FILE)
+    if not os.path.exists(path):
+        return None
+    config = files.read_json(path)
+    if not isinstance(config, dict):
+        raise ValueError(
+            f"Expected the workdir's {path} to hold a JSON object (a "
+            f"training config). Received: {type(config).__name__}"
+        )
+    return config
 
 
 def workdir_sampler(workdir, prefer_export=True):
@@ -284,20 +324,20 @@ def workdir_sampler(workdir, prefer_export=True):
     Raises:
         FileNotFoundError: when the workdir has neither.
     """
-    from keras_gan import checkpoints
-    from keras_gan.training import workdir as workdir_lib
-
     workdir = os.fspath(workdir)
-    config = _saved_config(workdir)
-    export_dir = None
-    if config is not None and config.export_dir is not None:
-        export_dir = config.export_dir
-    layout = workdir_lib.WorkdirLayout(workdir, export_dir)
-    saved_model = os.path.join(layout.export_dir, "saved_model.pb")
+    config = read_run_config(workdir)
+    run_dir = os.path.abspath(workdir)
+    export_dir = os.path.join(run_dir, EXPORT_DIR)
+    if config is not None and config.get("export_dir") is not None:
+        export_dir = os.path.abspath(config["export_dir"])
+    saved_model = os.path.join(export_dir, "saved_model.pb")
     if prefer_export and os.path.exists(saved_model):
-        sampler = ExportSampler(layout.export_dir)
+        sampler = ExportSampler(export_dir)
     else:
-        restored = checkpoints.CheckpointManager(layout.checkpoints).restore()
+        manager = checkpoints.CheckpointManager(
+            os.path.join(run_dir, CHECKPOINTS_DIR)
+        )
+        restored = manager.restore()
         if restored is None:
             raise FileNotFoundError(
                 "Invalid value for argument `workdir`. Expected a training "
@@ -314,36 +354,31 @@ def workdir_sampler(workdir, prefer_export=True):
             class_names=_dataset_class_names(config, gan.num_classes),
         )
     if config is not None:
-        sampler.metadata = {"dataset": config.dataset, **sampler.metadata}
+        sampler.metadata = {
+            "dataset": config.get("dataset"),
+            **sampler.metadata,
+        }
     return sampler
 
 
 def _dataset_class_names(config, num_classes):
     if config is None or num_classes is None:
         return None
-    from keras_gan import data
-
     try:
-        return data.class_names(config.dataset, data_dir=config.data_dir)
+        return data.class_names(
+            config.get("dataset"), data_dir=config.get("data_dir")
+        )
     except (ValueError, OSError, data.DatasetUnavailableError):
         return None  # numbers, then: the names are for reports only
-
-
-def _saved_config(workdir):
-    from keras_gan.training import workdir as workdir_lib
-
-    return workdir_lib.read_config(workdir_lib.WorkdirLayout(workdir))
 
 
 def dataset_of(workdir=None, export_dir=None):
     """The dataset a run trained on, from its workdir's config or its
     export's metadata; `None` when neither says."""
     if workdir is not None:
-        config = _saved_config(os.fspath(workdir))
+        config = read_run_config(workdir)
         if config is not None:
-            return config.dataset
+            return config.get("dataset")
     if export_dir is not None:
-        from keras_gan import export
-
         return export.read_metadata(export_dir).get("dataset")
     return None

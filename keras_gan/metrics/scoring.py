@@ -21,7 +21,8 @@ Domains and their figures:
 - Other image datasets need a `feature_extractor` (e.g. an
   `InceptionV3FeatureExtractor` where its weights are on disk).
 - A class-conditional generator on a labelled image dataset adds
-  DESIGN.md's per-class figures (`keras_gan.metrics.conditional`), on
+  the per-class figures of docs/contracts.md, "Class-conditional
+  quality" (`keras_gan.metrics.conditional`), on
   1,000 samples per class by default, the classes in turn: the label
   accuracy (the classifier's accuracy at the requested labels; for
   Fashion-MNIST's classifier only, whose classes are the dataset's) and
@@ -52,8 +53,16 @@ print(scoring.format_table(report))
 
 import numpy as np
 
+from keras_gan import data
 from keras_gan.arguments import check_positive_int
 from keras_gan.data import mixtures
+from keras_gan.metrics.classifier import load_fashion_mnist_feature_extractor
+from keras_gan.metrics.conditional import (
+    class_conditional_figures_from_activations,
+    real_class_conditional_floor_from_activations,
+)
+from keras_gan.metrics.evaluation import evaluate_features
+from keras_gan.metrics.modes import mode_metrics
 from keras_gan.metrics.samplers import (
     ExportSampler,
     ModelSampler,
@@ -62,6 +71,7 @@ from keras_gan.metrics.samplers import (
     standard_normal_noise,
     workdir_sampler,
 )
+from keras_gan.metrics.two_sample import fresh_discriminator_test
 
 # Figures a table shows, in order, with whether higher is better.
 MIXTURE_FIGURES = (
@@ -100,7 +110,7 @@ FRESH_DISCRIMINATOR_FIGURES = (
     ("fresh_d_fake", None),
 )
 DEFAULT_NUM_SAMPLES = {"points": 2500, "images": 10000}
-# DESIGN.md's class-conditional protocol: samples per class.
+# Samples per class (docs/contracts.md, "Class-conditional quality").
 DEFAULT_SAMPLES_PER_CLASS = 1000
 _FASHION_SHAPE = (28, 28, 1)
 
@@ -129,8 +139,6 @@ class MixtureScorer:
 
     def score(self, samples):
         """`keras_gan.metrics.mode_metrics` of points `[n, 2]`."""
-        from keras_gan.metrics import mode_metrics
-
         return mode_metrics(samples, self.means, self.std)
 
     def floor(self, num_samples, seed=0):
@@ -283,10 +291,6 @@ class FeatureScorer:
             `intra_class_fd` (and `label_accuracy`), and for each of
             these, a dict class -> its value on that class's samples.
         """
-        from keras_gan.metrics.conditional import (
-            class_conditional_figures_from_activations,
-        )
-
         if not self.scores_labels:
             raise ValueError(
                 "This scorer knows no classes of its reference images: "
@@ -318,10 +322,6 @@ class FeatureScorer:
             reference images, `intra_class_fd` between the two halves of
             each class's reference images.
         """
-        from keras_gan.metrics.conditional import (
-            real_class_conditional_floor_from_activations,
-        )
-
         if self._conditional_floor is None:
             floor = real_class_conditional_floor_from_activations(
                 self.reference_features,
@@ -332,8 +332,6 @@ class FeatureScorer:
         return self._conditional_floor
 
     def _score(self, samples):
-        from keras_gan.metrics import evaluate_features
-
         samples = np.asarray(samples, np.float32)
         if tuple(samples.shape[1:]) != self.sample_shape:
             raise ValueError(
@@ -414,8 +412,6 @@ def load_real_images(name, split, data_dir=None, limit=None, with_labels=False):
         A float32 NumPy array; with `with_labels`, a tuple `(images,
         labels)` with int32 labels.
     """
-    from keras_gan import data
-
     dataset = data.load(
         name,
         split=split,
@@ -479,8 +475,6 @@ def make_scorer(
     """
     if dataset in mixtures.MIXTURE_NAMES:
         return MixtureScorer(dataset)
-    from keras_gan import data
-
     if reference_split is None:
         try:
             data.info(dataset, split="test", data_dir=data_dir)
@@ -499,8 +493,6 @@ def make_scorer(
                 f"Fashion-MNIST classifier, takes {_FASHION_SHAPE}. "
                 "Received: feature_extractor=None"
             )
-        from keras_gan.metrics import load_fashion_mnist_feature_extractor
-
         feature_extractor = load_fashion_mnist_feature_extractor(
             cache_dir, value_range=(0.0, 1.0)
         )
@@ -565,8 +557,6 @@ def fresh_discriminator_figures(
         `(model, floor)`: dicts of `fresh_d_accuracy`, `fresh_d_real`,
         `fresh_d_fake`, `fresh_d_p_value`; `floor` is `None` when not run.
     """
-    from keras_gan.metrics.two_sample import fresh_discriminator_test
-
     samples = np.asarray(samples, np.float32)
     num = len(samples)
     features = None
@@ -610,7 +600,8 @@ def score(
     A class-conditional sampler (`sampler.conditional`) scored by a
     scorer that knows the reference's classes (`scorer.scores_labels`)
     draws `per_class` samples of every class, the classes in turn, and
-    adds the per-class figures (DESIGN.md's protocol): `label_accuracy`
+    adds the per-class figures (docs/contracts.md, "Class-conditional
+    quality"): `label_accuracy`
     and `intra_class_fd` beside the usual ones (the overall FD...), with
     their floor, and their value for each class in `per_class`.
 
@@ -846,8 +837,11 @@ __all__ = [
     "DEFAULT_NUM_SAMPLES",
     "DEFAULT_SAMPLES_PER_CLASS",
     "ExportSampler",
+    "FEATURE_FIGURES",
+    "FIGURE_HIGHER_IS_BETTER",
     "FRESH_DISCRIMINATOR_FIGURES",
     "FeatureScorer",
+    "MIXTURE_FIGURES",
     "MixtureScorer",
     "ModelSampler",
     "Sampler",

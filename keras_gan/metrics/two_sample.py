@@ -483,6 +483,7 @@ def _fresh_model(discriminator, sample_shape, seed, for_features=False):
 
 def _binomial_tail(correct, trials):
     """P(X >= correct) for X ~ Binomial(trials, 1/2)."""
+    # Imported on use: SciPy is heavy (keras_gan.metrics loads it on first use).
     from scipy import stats
 
     return float(stats.binom.sf(correct - 1, trials, 0.5))

@@ -31,7 +31,20 @@ from keras_gan.layers.conditioning import (
 )
 from keras_gan.layers.spectral_normalization import SpectralNormalization
 from keras_gan.models import resnet
-from keras_gan.models.dcgan import _upsampling_plan
+from keras_gan.models.dcgan import upsampling_plan
+
+__all__ = [
+    "CONDITIONINGS",
+    "DISCRIMINATOR_CONDITIONINGS",
+    "GENERATOR_CONDITIONINGS",
+    "conditional_dcgan_discriminator",
+    "conditional_dcgan_generator",
+    "conditional_mlp_discriminator",
+    "conditional_mlp_generator",
+    "conditional_resnet_discriminator",
+    "conditional_resnet_generator",
+    "conditioning_names",
+]
 
 GENERATOR_CONDITIONINGS = ("batch_norm", "concat")
 DISCRIMINATOR_CONDITIONINGS = ("concat", "projection")
@@ -125,7 +138,7 @@ def conditional_dcgan_generator(
     """
     check_positive_int("num_classes", num_classes)
     _check_choice("conditioning", conditioning, GENERATOR_CONDITIONINGS)
-    start, doublings = _upsampling_plan(image_shape)
+    start, doublings = upsampling_plan(image_shape)
     filters = base_filters * 2 ** (doublings - 1)
     z, labels, x = _noise_inputs(num_classes, latent_dim, conditioning)
     x = layers.Dense(start * start * filters * 2, use_bias=False)(x)
@@ -176,7 +189,7 @@ def conditional_dcgan_discriminator(
     """
     check_positive_int("num_classes", num_classes)
     _check_choice("conditioning", conditioning, DISCRIMINATOR_CONDITIONINGS)
-    _, doublings = _upsampling_plan(image_shape)
+    _, doublings = upsampling_plan(image_shape)
     images, labels, x = _image_inputs(num_classes, image_shape, conditioning)
     filters = base_filters
     for _ in range(doublings):
@@ -233,7 +246,7 @@ def conditional_resnet_generator(
     check_positive_int("num_classes", num_classes)
     _check_choice("conditioning", conditioning, GENERATOR_CONDITIONINGS)
     z, labels, x = _noise_inputs(num_classes, latent_dim, conditioning)
-    outputs = resnet._generator_images(
+    outputs = resnet.generator_images(
         x,
         image_shape,
         base_filters,
@@ -282,7 +295,7 @@ def conditional_resnet_discriminator(
     check_positive_int("num_classes", num_classes)
     _check_choice("conditioning", conditioning, DISCRIMINATOR_CONDITIONINGS)
     images, labels, x = _image_inputs(num_classes, image_shape, conditioning)
-    h = resnet._discriminator_features(
+    h = resnet.discriminator_features(
         x, image_shape, base_filters, attention_resolution
     )
     return keras.Model(

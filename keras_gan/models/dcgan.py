@@ -11,10 +11,16 @@ penalties and stays fixed during generator updates.
 import keras
 from keras import layers
 
+__all__ = [
+    "dcgan_discriminator",
+    "dcgan_generator",
+    "upsampling_plan",
+]
+
 _MIN_START_SIZE = 4
 
 
-def _upsampling_plan(image_shape):
+def upsampling_plan(image_shape):
     """Returns (start_size, number of doublings) for a square image."""
     if len(image_shape) != 3 or image_shape[0] != image_shape[1]:
         raise ValueError(
@@ -51,7 +57,7 @@ def dcgan_generator(
     Returns:
         A functional `keras.Model`.
     """
-    start, doublings = _upsampling_plan(image_shape)
+    start, doublings = upsampling_plan(image_shape)
     filters = base_filters * 2 ** (doublings - 1)
     z = keras.Input((latent_dim,), name="z")
     x = layers.Dense(start * start * filters * 2, use_bias=False)(z)
@@ -86,7 +92,7 @@ def dcgan_discriminator(
     Returns:
         A functional `keras.Model` with output shape `[batch, 1]`.
     """
-    _, doublings = _upsampling_plan(image_shape)
+    _, doublings = upsampling_plan(image_shape)
     images = keras.Input(tuple(image_shape), name="images")
     x = images
     filters = base_filters

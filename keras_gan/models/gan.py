@@ -13,7 +13,18 @@ from keras_gan import losses as losses_module
 from keras_gan.arguments import check_positive_int
 from keras_gan.augment.base import AugmentedDiscriminator
 from keras_gan.layers import advance_power_iterations, conditioning
-from keras_gan.models import keras_callbacks, real_batches
+from keras_gan.models import (
+    fit_inputs,
+    keras_callbacks,
+    player_checks,
+    real_batches,
+)
+
+__all__ = [
+    "GAN",
+    "PENALTY_INPUTS",
+    "sample_generator_of",
+]
 
 PENALTY_INPUTS = ("augmented", "raw")
 
@@ -158,21 +169,13 @@ class GAN(keras.Model):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        for name, model in (
-            ("generator", generator),
-            ("discriminator", discriminator),
-        ):
-            if not isinstance(model, keras.layers.Layer):
-                raise TypeError(
-                    f"Expected `{name}` to be a keras.Model. Received: "
-                    f"{name} of type {type(model).__name__}"
-                )
+        player_checks.check_player_types(generator, discriminator)
         num_classes = check_positive_int(
             "num_classes", num_classes, allow_none=True
         )
-        _check_conditioning(generator, discriminator, num_classes)
+        player_checks.check_conditioning(generator, discriminator, num_classes)
         if latent_dim is None:
-            latent_dim = _latent_dim_of(generator)
+            latent_dim = player_checks.latent_dim_of(generator)
         check_positive_int("latent_dim", latent_dim)
         check_positive_int("discriminator_steps", discriminator_steps)
         if ema_decay is not None and not (
@@ -196,7 +199,7 @@ class GAN(keras.Model):
                 f"a bool. Received: single_generator_pass="
                 f"{single_generator_pass!r}"
             )
-        _check_compatible(generator, discriminator)
+        player_checks.check_compatible(generator, discriminator)
         self.generator = generator
         self.discriminator = discriminator
         self.latent_dim = int(latent_dim)
@@ -557,53 +560,24 @@ class GAN(keras.Model):
             raise RuntimeError(
                 "You must call `compile()` before calling `fit()` on a GAN."
             )
-        self._check_steps_per_epoch(kwargs.get("steps_per_epoch"))
-        validation_split = kwargs.pop("validation_split", None)
-        if validation_split and kwargs.get("validation_data") is None:
-            x, y, kwargs["validation_data"] = real_batches.split_validation(
-                x, validation_split, batch_size, y=y
-            )
-        if self.conditional:
-            dataset = real_batches.as_labelled_dataset(
-                x,
-                y,
-                self.num_classes,
-                batch_size,
-                kwargs.get("shuffle", True),
-                self.seed,
-            )
-            self._check_sample_shape(dataset.element_spec[0].shape[1:])
-        else:
-            if y is not None:
-                raise ValueError(
-                    "A GAN trains on real samples alone: expected `y=None` "
-                    "(labels are for class-conditional GANs, built with "
-                    f"`num_classes`). Received y of type {type(y).__name__}"
-                )
-            dataset = real_batches.as_dataset(
-                x, batch_size, kwargs.get("shuffle", True), self.seed
-            )
-            self._check_sample_shape(dataset.element_spec.shape[1:])
-        replicas = self.distribute_strategy.num_replicas_in_sync
-        dataset = real_batches.group_real_batches(
-            dataset, self.discriminator_steps, drop_remainder=replicas > 1
+        fit_inputs.check_steps_per_epoch(
+            kwargs.get("steps_per_epoch"), self.steps_per_execution
         )
-        global_batch_size = tf.nest.flatten(dataset.element_spec)[0].shape[0]
-        if replicas > 1 and global_batch_size % replicas:
-            # Equal shards, so that the replicas' means average to the
-            # global batch's mean and their noise slices do not overlap.
-            raise ValueError(
-                "Expected a batch size divisible by the number of replicas "
-                f"({replicas}): each batch is split evenly across them. "
-                f"Received batches of {global_batch_size} samples."
-            )
+        validation_split = kwargs.pop("validation_split", None)
+        dataset, validation_data = fit_inputs.fit_data(
+            self,
+            x,
+            y,
+            batch_size,
+            shuffle=kwargs.get("shuffle", True),
+            validation_split=validation_split,
+            validation_data=kwargs.get("validation_data"),
+        )
+        if validation_data is not None:
+            kwargs["validation_data"] = validation_data
         kwargs["shuffle"] = False  # tf.data datasets shuffle themselves
-        if self.generator_ema is not None:
-            kwargs["callbacks"] = _with_average_callback(
-                kwargs.get("callbacks"), self.ema_decay
-            )
-        kwargs["callbacks"] = keras_callbacks.adapt_callbacks(
-            kwargs.get("callbacks"), self
+        kwargs["callbacks"] = fit_inputs.fit_callbacks(
+            self, kwargs.get("callbacks")
         )
         # Variables made here must be mirrored like the model's.
         with self.distribute_strategy.scope():
@@ -618,17 +592,7 @@ class GAN(keras.Model):
                     "ignore", message="Your input ran out of data"
                 )
             history = super().fit(dataset, **kwargs)
-        last = {key: values[-1] for key, values in history.history.items()}
-        diverged = keras_callbacks.non_finite_losses(last)
-        if diverged:
-            warnings.warn(
-                "Training diverged: the last logged "
-                + ", ".join(f"{key}={last[key]}" for key in diverged)
-                + ". Resume from an earlier checkpoint with lower learning "
-                "rates.",
-                RuntimeWarning,
-                stacklevel=2,
-            )
+        fit_inputs.warn_if_diverged(history)
         return history
 
     def train_step(self, data):
@@ -872,27 +836,6 @@ class GAN(keras.Model):
             if not optimizer.built:
                 optimizer.build(model.trainable_variables)
 
-    def _check_steps_per_epoch(self, steps_per_epoch):
-        per_execution = self.steps_per_execution or 1
-        if steps_per_epoch is not None and steps_per_epoch % per_execution:
-            # Keras runs whole executions: 10 steps at 4 per execution
-            # would make 12 generator updates.
-            raise ValueError(
-                "Expected `steps_per_epoch` to be a multiple of "
-                f"`steps_per_execution` ({per_execution}): an epoch runs "
-                "whole executions, so it would make more generator updates "
-                f"than asked. Received: steps_per_epoch={steps_per_epoch}"
-            )
-
-    def _check_sample_shape(self, sample_shape):
-        expected = _sample_shape(self.discriminator)
-        if expected is not None and not _shapes_match(expected, sample_shape):
-            raise ValueError(
-                f"Expected real samples of shape {expected} (the "
-                "discriminator's input). Received batches of samples of "
-                f"shape {tuple(sample_shape)}."
-            )
-
 
 def sample_generator_of(model):
     """The generator to sample from of a GAN-like model: its
@@ -917,95 +860,9 @@ def sample_generator_of(model):
     return cached[1]
 
 
-def _with_average_callback(callbacks, decay):
-    """`callbacks` with a `GeneratorEMA` of `decay` first, unless one is
-    there: it keeps the model's own average (`GAN.generator_ema`)."""
-    from keras_gan.callbacks.generator_ema import GeneratorEMA
-
-    callbacks = list(callbacks or [])
-    if not any(
-        isinstance(c, GeneratorEMA) and c.decay == decay for c in callbacks
-    ):
-        # First, so that later callbacks of each batch see the new average.
-        callbacks.insert(0, GeneratorEMA(decay))
-    return callbacks
-
-
 def _at_step(labels, step):
     return None if labels is None else labels[:, step]
 
 
-def _input_count(model):
-    """How many inputs a functional or sequential model takes; `None` for
-    a subclassed model, whose inputs are known only to its `call`."""
-    try:
-        return len(model.inputs)
-    except (AttributeError, ValueError, TypeError):
-        return None
-
-
-def _check_conditioning(generator, discriminator, num_classes):
-    expected = 1 if num_classes is None else 2
-    for name, model, conditional_inputs in (
-        ("generator", generator, "[z, labels]"),
-        ("discriminator", discriminator, "[samples, labels]"),
-    ):
-        count = _input_count(model)
-        if count is None or count == expected:
-            continue
-        if num_classes is None:
-            raise ValueError(
-                f"The {name} takes {count} inputs, as a conditional player "
-                f"does ({conditional_inputs}), but the GAN is "
-                "unconditional. Expected a GAN built with `num_classes` "
-                "for conditional players. Received: num_classes=None"
-            )
-        raise ValueError(
-            f"A conditional GAN (num_classes={num_classes}) expects a "
-            f"{name} taking {conditional_inputs}. Received a {name} with "
-            f"{count} input(s)."
-        )
-
-
 def _needs_build(model):
     return not model.built or not model.variables
-
-
-def _sample_shape(model):
-    try:
-        shape = model.input_shape
-    except (AttributeError, ValueError):
-        return None
-    if isinstance(shape, list):  # a conditional player: [samples, labels]
-        shape = shape[0]
-    return tuple(shape[1:])
-
-
-def _latent_dim_of(generator):
-    shape = _sample_shape(generator)
-    if shape is None or len(shape) != 1 or shape[0] is None:
-        raise ValueError(
-            "Could not read `latent_dim` from the generator's input shape "
-            f"{shape}: pass `latent_dim` explicitly."
-        )
-    return shape[0]
-
-
-def _shapes_match(expected, received):
-    return len(expected) == len(received) and all(
-        e is None or r is None or e == r for e, r in zip(expected, received)
-    )
-
-
-def _check_compatible(generator, discriminator):
-    try:
-        produced = tuple(generator.output_shape[1:])
-    except (AttributeError, ValueError):
-        return
-    expected = _sample_shape(discriminator)
-    if expected is not None and not _shapes_match(expected, produced):
-        raise ValueError(
-            "The generator's output shape must match the discriminator's "
-            f"input shape. Expected samples of shape {expected}. Received "
-            f"a generator producing shape {produced}."
-        )

@@ -26,6 +26,15 @@ import math
 
 import keras
 
+__all__ = [
+    "DIRECTION_DOWN",
+    "DIRECTION_UP",
+    "adapt_callbacks",
+    "directions",
+    "non_finite_losses",
+    "tracker",
+]
+
 DIRECTION_DOWN = "down"
 DIRECTION_UP = "up"
 

@@ -3,6 +3,11 @@
 import keras
 from keras import layers
 
+__all__ = [
+    "mlp_discriminator",
+    "mlp_generator",
+]
+
 
 def mlp_generator(
     latent_dim=64,

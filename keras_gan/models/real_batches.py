@@ -17,6 +17,19 @@ import tensorflow as tf
 
 from keras_gan.seeding import resolve_seed
 
+__all__ = [
+    "as_dataset",
+    "as_labelled_dataset",
+    "check_finite",
+    "check_label_spec",
+    "check_label_values",
+    "checked_labels",
+    "group_real_batches",
+    "labelled_part",
+    "real_part",
+    "split_validation",
+]
+
 
 def real_part(element):
     """The real samples in a dataset element: the element itself, the first

@@ -16,7 +16,15 @@ import keras
 from keras import layers
 
 from keras_gan.layers import SelfAttention, SpectralNormalization
-from keras_gan.models.dcgan import _upsampling_plan
+from keras_gan.models.dcgan import upsampling_plan
+
+__all__ = [
+    "SumPooling2D",
+    "discriminator_features",
+    "generator_images",
+    "resnet_discriminator",
+    "resnet_generator",
+]
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -62,14 +70,14 @@ def _generator_block(x, filters, normalize):
     return layers.Add()([h, shortcut])
 
 
-def _generator_images(
+def generator_images(
     x, image_shape, base_filters, attention_resolution, normalize=_batch_norm
 ):
     """The residual generator's layers on a noise tensor `x` (`[batch,
     features]`), returning images in [-1, 1]. `normalize` makes each
     batch normalisation (the conditional players pass a class-conditional
     one)."""
-    start, doublings = _upsampling_plan(image_shape)
+    start, doublings = upsampling_plan(image_shape)
     _check_attention(attention_resolution, _resolutions(start, doublings))
     filters = base_filters * 2 ** (doublings - 1)
     x = layers.Dense(start * start * filters * 2)(x)
@@ -116,7 +124,7 @@ def resnet_generator(
     ```
     """
     z = keras.Input((latent_dim,), name="z")
-    outputs = _generator_images(
+    outputs = generator_images(
         z, image_shape, base_filters, attention_resolution
     )
     return keras.Model(z, outputs, name=name)
@@ -177,18 +185,18 @@ def resnet_discriminator(
     ```
     """
     inputs = keras.Input(tuple(image_shape), name="images")
-    features = _discriminator_features(
+    features = discriminator_features(
         inputs, image_shape, base_filters, attention_resolution
     )
     outputs = SpectralNormalization(layers.Dense(1, dtype="float32"))(features)
     return keras.Model(inputs, outputs, name=name)
 
 
-def _discriminator_features(x, image_shape, base_filters, attention_resolution):
+def discriminator_features(x, image_shape, base_filters, attention_resolution):
     """The residual discriminator's layers on images `x` (channels may be
     added, as the concat conditioning does), up to the summed features
     `[batch, filters]` its linear output reads."""
-    start, doublings = _upsampling_plan(image_shape)
+    start, doublings = upsampling_plan(image_shape)
     _check_attention(attention_resolution, _resolutions(start, doublings))
     for index in range(doublings):
         x = _discriminator_block(

@@ -1,5 +1,6 @@
-"""export_generator writes the SavedModel of DESIGN.md's contract: it
-serves the trained generator in data units and loads without Keras."""
+"""export_generator writes the SavedModel of docs/contracts.md ("SavedModel
+signature"): it serves the trained generator in data units and loads
+without Keras."""
 
 import json
 import os

@@ -18,7 +18,7 @@ from keras_gan.metrics import (
     train_classifier,
 )
 from keras_gan.metrics import classifier as classifier_lib
-from keras_gan.metrics._fashion_mnist_idx import (
+from keras_gan.metrics.fashion_mnist_idx import (
     DEFAULT_DIRECTORY,
     load_fashion_mnist_idx,
 )

@@ -8,9 +8,9 @@ import tensorflow as tf
 
 import keras_gan
 from keras_gan import export
-from keras_gan.callbacks.generator_ema import GeneratorEMA
 from keras_gan.data import mixture_dataset
 from keras_gan.models import mlp
+from keras_gan.models.generator_ema import GeneratorEMA
 
 
 def _gan(ema_decay=0.9):

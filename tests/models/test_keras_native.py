@@ -155,8 +155,13 @@ def test_terminate_on_nan_with_raise_error_raises():
 
 def test_a_nan_run_warns_at_its_end():
     gan = _compiled()
-    with pytest.warns(RuntimeWarning, match="Training diverged: .*d_loss=nan"):
+    with pytest.warns(
+        RuntimeWarning, match="Training diverged: .*d_loss=nan"
+    ) as record:
         gan.fit(_nan_batches(), verbose=0)
+    # Attributed to the line that called `fit`, not to the library.
+    diverged = [w for w in record if "Training diverged" in str(w.message)]
+    assert diverged[0].filename == __file__
 
 
 # -- Seeding --

@@ -4,6 +4,10 @@ import keras
 import tensorflow as tf
 from keras import callbacks
 
+__all__ = [
+    "GeneratorEMA",
+]
+
 
 class GeneratorEMA(callbacks.Callback):
     """Keeps an exponential moving average (EMA) of the generator's weights.

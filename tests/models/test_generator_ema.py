@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 import keras_gan
-from keras_gan.callbacks.generator_ema import GeneratorEMA
 from keras_gan.data import mixture_dataset
 from keras_gan.models import mlp
+from keras_gan.models.generator_ema import GeneratorEMA
 
 
 def _gan():

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+__all__ = ["to_model_range", "with_channels"]
+
 
 def to_model_range(images, value_range, argument="images"):
     """Returns float32 images rescaled from `value_range` to [-1, 1]."""

@@ -1,13 +1,15 @@
 """Reads the original Fashion-MNIST IDX files (Debian dataset-fashion-mnist).
 
-Private: the library's data pipelines live in `keras_gan.data`; this small
-reader only lets the classifier script and tests run without them.
+The library's data pipelines live in `keras_gan.data`; this small reader
+lets the domain classifier train without them (no TFDS preparation).
 """
 
 import gzip
 import os
 
 import numpy as np
+
+__all__ = ["DEFAULT_DIRECTORY", "load_fashion_mnist_idx"]
 
 DEFAULT_DIRECTORY = "/usr/share/datasets/fashion-mnist"
 _PREFIXES = {"train": "train", "test": "t10k"}
