@@ -48,7 +48,7 @@ from benchmarks import harness, time_to_quality
 from keras_gan import files, plots
 from keras_gan.callbacks import TimeBudget
 from keras_gan.metrics import scoring
-from keras_gan.metrics._fashion_mnist_idx import load_fashion_mnist_idx
+from keras_gan.metrics.fashion_mnist_idx import load_fashion_mnist_idx
 from keras_gan.training import precision
 
 __all__ = [

@@ -36,7 +36,7 @@ def test_subset_rejects_more_than_a_class_holds():
 
 
 def test_subset_of_the_fashion_mnist_training_split():
-    from keras_gan.metrics._fashion_mnist_idx import load_fashion_mnist_idx
+    from keras_gan.metrics.fashion_mnist_idx import load_fashion_mnist_idx
 
     _, labels = load_fashion_mnist_idx("train")
     indices = data_efficient.balanced_subset(labels, 60)
