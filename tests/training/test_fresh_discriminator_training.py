@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from keras_gan.callbacks.metrics_log import read_log
-from keras_gan.training import train_lib
+from keras_gan.training import stopping, train_lib
 from keras_gan.training.config import (
     RESUMABLE_FIELDS,
     ConfigError,
@@ -152,20 +152,22 @@ def _spec(kind, shape):
 def test_images_the_classifier_fits_are_compared_by_its_features(tmp_path):
     images = _spec("images", (28, 28, 1))
     config = _config(tmp_path, dataset="fashion_mnist")
-    extractor = train_lib._fresh_d_features(config, images)
+    extractor = stopping.fresh_discriminator_features(config, images)
     assert extractor is not None
     features = extractor(np.zeros((3, 28, 28, 1), "float32"))
     assert features.shape[0] == 3 and features.ndim == 2
     as_samples = dataclasses.replace(config, fresh_d_features="samples")
-    assert train_lib._fresh_d_features(as_samples, images) is None
+    assert stopping.fresh_discriminator_features(as_samples, images) is None
 
 
 def test_other_samples_are_compared_as_they_are(tmp_path):
     points = _spec("points", (2,))
-    assert train_lib._fresh_d_features(_config(tmp_path), points) is None
+    assert (
+        stopping.fresh_discriminator_features(_config(tmp_path), points) is None
+    )
     rgb = _spec("images", (32, 32, 3))
     config = _config(tmp_path, fresh_d_features="auto")
-    assert train_lib._fresh_d_features(config, rgb) is None
+    assert stopping.fresh_discriminator_features(config, rgb) is None
     wanted = dataclasses.replace(config, fresh_d_features="classifier")
     with pytest.raises(ConfigError, match="28x28 grayscale.*32, 32, 3"):
-        train_lib._fresh_d_features(wanted, rgb)
+        stopping.fresh_discriminator_features(wanted, rgb)
