@@ -7,12 +7,14 @@ import glob
 import json
 import os
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
 from keras_gan import checkpoints, data, distribute, export
-from keras_gan.training import train_lib
+from keras_gan import clock as clock_lib
+from keras_gan.training import build, plan, train_lib
 from keras_gan.training.config import (
     ConfigError,
     IncompatibleConfigError,
@@ -223,3 +225,48 @@ def test_workers_other_than_the_chief_write_nothing_to_the_workdir(
     # It resumed from the chief's checkpoint and trained, elsewhere.
     assert (result.resumed_from, result.steps) == (5, 8)
     assert snapshot() == before
+
+
+def test_a_time_budget_ends_the_progress_line_at_the_steps_run(
+    make_config, monkeypatch, capsys
+):
+    now = [0.0]
+    monkeypatch.setattr(clock_lib.time, "monotonic", lambda: now[0])
+
+    class Tick(keras.callbacks.Callback):
+        """Twenty seconds per step on the faked clock."""
+
+        def on_train_batch_end(self, batch, logs=None):
+            now[0] += 20.0
+
+    config = make_config(steps=None, max_train_minutes=1.0)
+    result = train_lib.train(config, callbacks=[Tick()], verbose=2)
+    # The budget sees 60 s spent at the end of the fourth step.
+    assert result.stop_reason == train_lib.STOP_TIME and result.steps == 4
+    lines = capsys.readouterr().out.splitlines()
+    progress = [line for line in lines if "/5 - " in line]
+    assert [line.split()[0] for line in progress] == ["4/5"], lines
+
+
+def test_build_gan_reads_what_it_is_not_given(make_config):
+    config = make_config(lr_decay_fraction=0.5, steps=8)
+    gan = build.build_gan(config)
+    assert gan.compiled and gan.latent_dim == 3
+    assert _decay_steps(gan) == 8  # the config's budget
+    spec = plan.dataset_spec(config)
+    assert _decay_steps(build.build_gan(config, spec, total_steps=20)) == 20
+
+
+def _decay_steps(gan):
+    schedule = gan.g_optimizer.get_config()["learning_rate"]
+    assert schedule["class_name"] == "ConstantThenLinearDecay"
+    return schedule["config"]["total_steps"]
+
+
+def test_dtype_policy_is_set_within_its_block_only():
+    before = keras.config.dtype_policy().name
+    with build.dtype_policy("mixed_bfloat16"):
+        assert keras.config.dtype_policy().name == "mixed_bfloat16"
+    assert keras.config.dtype_policy().name == before
+    with build.dtype_policy(None):
+        assert keras.config.dtype_policy().name == before
