@@ -10,6 +10,8 @@
   emulates bfloat16, slower than float32.
 """
 
+import tensorflow as tf
+
 __all__ = [
     "AUTO",
     "CPUINFO",
@@ -70,8 +72,6 @@ def resolve(value, strategy="default", cpuinfo=CPUINFO):
         return value
     if strategy == "tpu":
         return "bfloat16"
-    import tensorflow as tf
-
     gpus = tf.config.list_physical_devices("GPU")
     if gpus:
         return for_gpus(

@@ -13,6 +13,7 @@ from keras_gan.callbacks.evaluation import Evaluation
 from keras_gan.callbacks.metrics_log import MetricsLog
 from keras_gan.callbacks.sample_grid import SampleGrid
 from keras_gan.callbacks.training_curves import TrainingCurves
+from keras_gan.metrics import scoring
 from keras_gan.training import plan as plan_lib
 from keras_gan.training import preemption, stopping
 from keras_gan.training.config import ConfigError
@@ -51,10 +52,6 @@ def make_scorer(config):
     """
     if config.eval_every_n_epochs is None:
         return None
-    # Loaded here, not at the top: only runs that evaluate need the
-    # scorers (SciPy).
-    from keras_gan.metrics import scoring
-
     try:
         return scoring.make_scorer(config.dataset, data_dir=config.data_dir)
     except (ValueError, TypeError) as error:

@@ -13,6 +13,9 @@ from keras_gan.callbacks.fresh_discriminator_stopping import (
 from keras_gan.callbacks.loss_threshold import LossThreshold
 from keras_gan.callbacks.step_budget import StepBudget
 from keras_gan.callbacks.time_budget import TimeBudget
+from keras_gan.data import mixtures
+from keras_gan.metrics import scoring
+from keras_gan.metrics.classifier import load_fashion_mnist_feature_extractor
 from keras_gan.training.config import ConfigError
 from keras_gan.training.results import (
     STOP_EQUILIBRIUM,
@@ -215,11 +218,6 @@ def fresh_discriminator_real(config, spec):
     """
     if config.fresh_d_every_n_epochs is None:
         return None
-    # Loaded here, not at the top: the mixtures and the scorers (SciPy)
-    # are only needed by runs with a fresh discriminator.
-    from keras_gan.data import mixtures
-    from keras_gan.metrics import scoring
-
     num = config.fresh_d_num_samples or scoring.DEFAULT_NUM_SAMPLES[spec.kind]
     if config.dataset in mixtures.MIXTURE_NAMES:
         # Another seed than the training data's.
@@ -268,12 +266,6 @@ def fresh_discriminator_features(config, spec):
             f"{tuple(spec.element_shape)}. Expected 'samples' or 'auto'. "
             f"Received: fresh_d_features={config.fresh_d_features!r}"
         )
-    # Loaded here, not at the top: only runs that compare by the
-    # classifier's features need it.
-    from keras_gan.metrics.classifier import (
-        load_fashion_mnist_feature_extractor,
-    )
-
     return load_fashion_mnist_feature_extractor()
 
 
