@@ -223,7 +223,15 @@ def _train(config, callbacks, verbose, cleanup):
                 else callbacks,
                 verbose=verbose,
             )
-            reason = _fit(gan, dataset, run_plan, run, writer, clock, verbose)
+            reason = _fit(
+                gan,
+                dataset,
+                run_plan=run_plan,
+                run=run,
+                manager=writer,
+                clock=clock,
+                verbose=verbose,
+            )
         run_export.export_run(gan, config, spec, out)
     return TrainResult(
         steps=gan.generator_steps,
@@ -240,7 +248,7 @@ def _train(config, callbacks, verbose, cleanup):
     )
 
 
-def _fit(gan, dataset, run_plan, run, manager, clock, verbose):
+def _fit(gan, dataset, *, run_plan, run, manager, clock, verbose):
     """Runs the plan's `fit` calls until the budget or a rule stops them,
     checkpoints the last step, and returns why training stopped."""
     divergence = run.divergence
