@@ -80,11 +80,12 @@ def make_plan(config, layout):
     """
     config = resolve_mixed_precision(config, layout)
     spec = dataset_spec(config)
+    architecture = resolve_architecture(config, spec)
     per_epoch = steps_per_epoch(config, spec)
     return RunPlan(
         config=config,
         spec=spec,
-        architecture=resolve_architecture(config, spec),
+        architecture=architecture,
         steps_per_epoch=per_epoch,
         total_steps=total_steps(config, per_epoch),
     )
