@@ -63,7 +63,7 @@ def test_ada_p_goes_on_from_the_checkpoint_when_resumed(make_config, tmp_path):
 
 
 @pytest.mark.slow
-def test_diffaugment_and_lazy_r1_from_themake_config(make_config):
+def test_diffaugment_and_lazy_r1_from_the_config(make_config):
     config = make_config(
         augment="diffaugment",
         penalties=("r1", "lecam"),
