@@ -7,7 +7,7 @@ A config is plain data: it round-trips through JSON (`to_dict` /
 Each field carries its `Option` (`option_of`): the help text of its
 command-line flag, whether a resumed run may change it, and its check,
 or the choices it takes. A new setting is one field and its use; the
-checks that involve several fields are in `_cross_field_errors`.
+checks that involve several fields run after each field's own.
 """
 
 import dataclasses
@@ -81,7 +81,8 @@ class Option:
             rules, output frequencies, paths, speed settings that leave
             the maths alone, learning rates); the others shape the model,
             its optimizers or its data and must match the checkpoint.
-        check: Its `Check`, or `None` when `choices` is set.
+        check: Its `Check`, or `None` for a field with `choices` or one
+            checked only together with other fields.
         choices: The values it takes (a sequence, or a function returning
             one when the values come from a registry), or `None`.
     """
@@ -118,10 +119,10 @@ def option_of(field):
     return field.metadata["option"]
 
 
-def _option(default, help, resumable=False, check=None, choices=None):
+def _option(default, help_text, resumable=False, check=None, choices=None):
     return dataclasses.field(
         default=default,
-        metadata={"option": Option(help, resumable, check, choices)},
+        metadata={"option": Option(help_text, resumable, check, choices)},
     )
 
 
