@@ -10,6 +10,7 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 import pytest  # noqa: E402
 
 from keras_gan.data import fashion_mnist  # noqa: E402
+from keras_gan.training.config import TrainConfig  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -36,3 +37,26 @@ def fashion_mnist_data_dir(tmp_path_factory):
     )
     fashion_mnist_data_dir.seconds = time.perf_counter() - start
     return data_dir
+
+
+@pytest.fixture
+def ring_config(tmp_path):
+    """`ring_config(workdir=None, **overrides)`: the `TrainConfig` of a
+    5-step run of a tiny MLP on the ring, which trains in seconds, in
+    `workdir` (`tmp_path / "run"` when `None`); `overrides` replace its
+    settings."""
+
+    def make(workdir=None, **overrides):
+        settings = dict(
+            dataset="ring",
+            hidden_units=(8,),
+            latent_dim=3,
+            batch_size=16,
+            steps=5,
+            steps_per_epoch=5,
+            workdir=os.fspath(tmp_path / "run" if workdir is None else workdir),
+        )
+        settings.update(overrides)
+        return TrainConfig(**settings)
+
+    return make

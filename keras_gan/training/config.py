@@ -3,70 +3,44 @@
 A config is plain data: it round-trips through JSON (`to_dict` /
 `from_dict`), which is how the workdir remembers the run it holds, and
 `check_resumable` says whether a new config may continue that run.
+
+Each field carries its `Option` (`option_of`): the help text of its
+command-line flag, whether a resumed run may change it, and its check,
+or the choices it takes. A new setting is one field and its use; the
+checks that involve several fields run after each field's own.
 """
 
 import dataclasses
 import math
 import os
+import typing
 
 from keras_gan import augment, distribute, losses, models
 from keras_gan.models.gan import PENALTY_INPUTS
+
+__all__ = [
+    "AUTO",
+    "Check",
+    "ConfigError",
+    "FRESH_D_FEATURES",
+    "IncompatibleConfigError",
+    "JIT_COMPILE_VALUES",
+    "LOGGED_KEYS",
+    "LOSS_THRESHOLD_MODES",
+    "MIXED_PRECISION_VALUES",
+    "Option",
+    "PENALTY_INPUTS",
+    "RESUMABLE_FIELDS",
+    "TrainConfig",
+    "check_resumable",
+    "option_of",
+]
 
 AUTO = "auto"
 LOSS_THRESHOLD_MODES = ("below", "above")
 LOGGED_KEYS = ("d_loss", "g_loss", "d_real", "d_fake")
 JIT_COMPILE_VALUES = (AUTO, True, False)
 MIXED_PRECISION_VALUES = (None, "float16", "bfloat16", "auto")
-
-# Settings a resumed run may change: budgets, stopping rules, how often
-# things are written, where, speed knobs that do not change the maths, and
-# the learning rates (lowered to go on after a divergence).
-# Everything else shapes the model, its optimizers or its data, and must
-# match the checkpoint.
-RESUMABLE_FIELDS = frozenset(
-    {
-        "data_dir",
-        "epochs",
-        "steps",
-        "max_train_minutes",
-        "equilibrium_tolerance",
-        "equilibrium_patience",
-        "loss_threshold",
-        "loss_threshold_monitor",
-        "loss_threshold_mode",
-        "workdir",
-        "export_dir",
-        "overwrite_export",
-        "sample_every_n_epochs",
-        "num_samples",
-        "eval_every_n_epochs",
-        "eval_num_samples",
-        "checkpoint_every_n_epochs",
-        "checkpoint_every_n_steps",
-        "keep_checkpoints",
-        "log_every_n_steps",
-        "jit_compile",
-        "steps_per_execution",
-        # Lowered to go on after a divergence (see train_lib).
-        "g_learning_rate",
-        "d_learning_rate",
-        # A step is the same computation on any number of replicas.
-        "strategy",
-        "tpu_address",
-        # The fresh-discriminator stopping rule and its figures.
-        "fresh_d_every_n_epochs",
-        "fresh_d_tolerance",
-        "fresh_d_patience",
-        "fresh_d_min_delta",
-        "fresh_d_num_samples",
-        "fresh_d_steps",
-        "fresh_d_restore_best_weights",
-        "fresh_d_features",
-        "fresh_d_repeats",
-    }
-)
-
-
 FRESH_D_FEATURES = ("auto", "classifier", "samples")
 
 
@@ -80,12 +54,154 @@ class IncompatibleConfigError(ConfigError):
 
 
 @dataclasses.dataclass(frozen=True)
+class Check:
+    """A check of one field's value.
+
+    Attributes:
+        ok: A function of the value, `True` when it is valid.
+        expected: What is expected, in words ("a positive integer"), or
+            a function returning it.
+    """
+
+    ok: typing.Callable
+    expected: str | typing.Callable
+
+    def describe(self):
+        """`expected`, made when it is a function (of no arguments)."""
+        return self.expected() if callable(self.expected) else self.expected
+
+
+@dataclasses.dataclass(frozen=True)
+class Option:
+    """What a `TrainConfig` field is, besides its type and default.
+
+    Attributes:
+        help: The help text of its command-line flag.
+        resumable: Whether a resumed run may change it (budgets, stopping
+            rules, output frequencies, paths, speed settings that leave
+            the maths alone, learning rates); the others shape the model,
+            its optimizers or its data and must match the checkpoint.
+        check: Its `Check`, or `None` for a field with `choices` or one
+            checked only together with other fields.
+        choices: The values it takes (a sequence, or a function returning
+            one when the values come from a registry), or `None`.
+    """
+
+    help: str
+    resumable: bool = False
+    check: Check | None = None
+    choices: typing.Any = None
+
+    def choice_values(self):
+        """The values of `choices`, or `None` without choices."""
+        if callable(self.choices):
+            return self.choices()
+        return self.choices
+
+    def errors(self, name, value):
+        """The error of the value `value` of the field `name`, as a list
+        of none or one message."""
+        choices = self.choice_values()
+        if choices is not None:
+            if not any(
+                type(value) is type(choice) and value == choice
+                for choice in choices
+            ):
+                return [_invalid(name, f"one of {choices}", value)]
+        elif self.check is not None and not self.check.ok(value):
+            return [_invalid(name, self.check.describe(), value)]
+        return []
+
+
+def option_of(field):
+    """The `Option` of a `TrainConfig` field (from
+    `dataclasses.fields(TrainConfig)`)."""
+    return field.metadata["option"]
+
+
+def _option(default, help_text, resumable=False, check=None, choices=None):
+    return dataclasses.field(
+        default=default,
+        metadata={"option": Option(help_text, resumable, check, choices)},
+    )
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value):
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+    )
+
+
+def _optional(check):
+    return Check(
+        lambda value: value is None or check.ok(value),
+        lambda: check.describe() + " or None",
+    )
+
+
+def _number_in(low, high, closed_high=False, open_low=False):
+    def ok(value):
+        if not _is_number(value):
+            return False
+        above = value > low if open_low else value >= low
+        below = value <= high if closed_high else value < high
+        return above and below
+
+    left = "(" if open_low else "["
+    right = "]" if closed_high else ")"
+    return Check(ok, f"a number in {left}{low:g}, {high:g}{right}")
+
+
+_POSITIVE_INT = Check(lambda v: _is_int(v) and v > 0, "a positive integer")
+_POSITIVE_NUMBER = Check(lambda v: _is_number(v) and v > 0, "a positive number")
+_NON_EMPTY_STRING = Check(
+    lambda v: isinstance(v, str) and bool(v), "a non-empty string"
+)
+_DIRECTORY = Check(lambda v: isinstance(v, str) and bool(v), "a directory path")
+_OPTIONAL_DIRECTORY = Check(
+    lambda v: v is None or (isinstance(v, str) and bool(v)),
+    "a directory path or None",
+)
+_BOOL = Check(lambda v: isinstance(v, bool), "True or False")
+_POSITIVE_INTS = Check(
+    lambda v: (
+        isinstance(v, tuple)
+        and len(v) > 0
+        and all(_is_int(u) and u > 0 for u in v)
+    ),
+    "a non-empty sequence of positive integers",
+)
+
+
+def _distinct_penalties(value):
+    names = losses.penalty_names()
+    return (
+        isinstance(value, tuple)
+        and all(p in names for p in value)
+        and len(set(value)) == len(value)
+    )
+
+
+_PENALTIES = Check(
+    _distinct_penalties,
+    lambda: f"distinct names among {losses.penalty_names()}",
+)
+
+
+@dataclasses.dataclass(frozen=True)
 class TrainConfig:
     """The settings of one training run.
 
     Validated on construction (`ConfigError` lists every invalid field).
     Sequences are stored as tuples, so a config compares equal to its
-    JSON round trip.
+    JSON round trip. Each field's flag help, resumability and check are
+    its `Option` (`option_of`).
 
     Attributes:
         dataset: Name for `keras_gan.data.load`: `"fashion_mnist"`,
@@ -220,66 +336,345 @@ class TrainConfig:
             evaluation.
     """
 
-    dataset: str = "fashion_mnist"
-    split: str = "train"
-    data_dir: str | None = None
-    image_size: int | None = None
-    channels: int | None = None
-    architecture: str = AUTO
-    base_filters: int = 64
-    hidden_units: tuple = (256, 256, 256)
-    latent_dim: int = 64
-    loss: str = "non_saturating"
-    penalties: tuple = ()
-    penalty_weights: tuple = ()
-    discriminator_steps: int = 1
-    batch_size: int = 64
-    g_learning_rate: float = 2e-4
-    d_learning_rate: float = 2e-4
-    beta_1: float = 0.5
-    beta_2: float = 0.999
-    lr_decay_fraction: float = 0.0
-    ema_decay: float | None = None
-    epochs: int | None = None
-    steps: int | None = None
-    steps_per_epoch: int | None = None
-    max_train_minutes: float | None = None
-    equilibrium_tolerance: float | None = None
-    equilibrium_patience: int = 3
-    loss_threshold: float | None = None
-    loss_threshold_monitor: str = "g_loss"
-    loss_threshold_mode: str = "below"
-    seed: int = 0
-    workdir: str | None = None
-    export_dir: str | None = None
-    overwrite_export: bool = False
-    sample_every_n_epochs: int = 1
-    num_samples: int | None = None
-    eval_every_n_epochs: int | None = None
-    eval_num_samples: int | None = None
-    checkpoint_every_n_epochs: int = 1
-    checkpoint_every_n_steps: int | None = None
-    keep_checkpoints: int = 3
-    log_every_n_steps: int = 10
-    jit_compile: str | bool = AUTO
-    steps_per_execution: int = 1
-    mixed_precision: str | None = None
-    strategy: str = "default"
-    tpu_address: str | None = None
-    conditioning: str | None = None
-    augment: str | None = None
-    r1_interval: int = 1
-    ada_target: float = 0.6
-    penalty_inputs: str = "augmented"
-    fresh_d_every_n_epochs: int | None = None
-    fresh_d_tolerance: float | None = None
-    fresh_d_patience: int | None = None
-    fresh_d_min_delta: float = 0.0
-    fresh_d_num_samples: int | None = None
-    fresh_d_steps: int = 1000
-    fresh_d_restore_best_weights: bool = True
-    fresh_d_features: str = "auto"
-    fresh_d_repeats: int = 1
+    # Data.
+    dataset: str = _option(
+        "fashion_mnist",
+        "fashion_mnist, ring, grid, digits, a prepared TFDS name (mnist, "
+        "cifar10...) or a folder of images.",
+        check=_NON_EMPTY_STRING,
+    )
+    split: str = _option(
+        "train",
+        "Split to train on; TFDS slicing allowed.",
+        check=_NON_EMPTY_STRING,
+    )
+    data_dir: str | None = _option(
+        None,
+        "TFDS data dir (default $TFDS_DATA_DIR or ~/...).",
+        resumable=True,
+        check=_OPTIONAL_DIRECTORY,
+    )
+    image_size: int | None = _option(
+        None,
+        "Resize images to this square size.",
+        check=_optional(_POSITIVE_INT),
+    )
+    channels: int | None = _option(
+        None,
+        "Convert images to 1 or 3.",
+        check=Check(lambda v: v in (None, 1, 3), "1, 3 or None"),
+    )
+    # Model.
+    architecture: str = _option(
+        AUTO,
+        "Network pair; auto: dcgan for images, mlp for points.",
+        choices=lambda: [AUTO, *models.architecture_names()],
+    )
+    base_filters: int = _option(
+        64, "Width of the dcgan networks.", check=_POSITIVE_INT
+    )
+    hidden_units: tuple[int, ...] = _option(
+        (256, 256, 256),
+        "Hidden layer widths of the mlp networks, e.g. 128,128,128.",
+        check=_POSITIVE_INTS,
+    )
+    latent_dim: int = _option(
+        64, "Size of the noise vector.", check=_POSITIVE_INT
+    )
+    # Objective.
+    loss: str = _option(
+        "non_saturating", "Adversarial loss.", choices=losses.loss_names
+    )
+    penalties: tuple[str, ...] = _option(
+        (),
+        f"Discriminator penalties, among {losses.penalty_names()}.",
+        check=_PENALTIES,
+    )
+    # Checked with `penalties` (one weight each).
+    penalty_weights: tuple[float, ...] = _option(
+        (), "One weight per penalty (default: the penalties' own)."
+    )
+    discriminator_steps: int = _option(
+        1,
+        "Discriminator updates per generator update (k).",
+        check=_POSITIVE_INT,
+    )
+    # Optimization.
+    batch_size: int = _option(
+        64, "Real samples per discriminator update.", check=_POSITIVE_INT
+    )
+    # The learning rates may be lowered to go on after a divergence.
+    g_learning_rate: float = _option(
+        2e-4,
+        "Generator Adam learning rate.",
+        resumable=True,
+        check=_POSITIVE_NUMBER,
+    )
+    d_learning_rate: float = _option(
+        2e-4,
+        "Discriminator Adam learning rate.",
+        resumable=True,
+        check=_POSITIVE_NUMBER,
+    )
+    beta_1: float = _option(0.5, "Adam beta_1 (both).", check=_number_in(0, 1))
+    beta_2: float = _option(
+        0.999, "Adam beta_2 (both).", check=_number_in(0, 1)
+    )
+    lr_decay_fraction: float = _option(
+        0.0,
+        "Decay both learning rates linearly to 1% over this final fraction "
+        "of the steps (needs --steps or --epochs); 0: constant.",
+        check=_number_in(0, 1, closed_high=True),
+    )
+    ema_decay: float | None = _option(
+        None,
+        "Keep a moving average of the generator's weights with this decay "
+        "per step; samples, evaluations and the export use it.",
+        check=_optional(_number_in(0, 1, open_low=True)),
+    )
+    # Budget.
+    epochs: int | None = _option(
+        None, "Total epochs.", resumable=True, check=_optional(_POSITIVE_INT)
+    )
+    steps: int | None = _option(
+        None,
+        "Total generator steps.",
+        resumable=True,
+        check=_optional(_POSITIVE_INT),
+    )
+    steps_per_epoch: int | None = _option(
+        None,
+        "Generator steps per epoch (default: one pass over the split; 500 "
+        "for ring and grid).",
+        check=_optional(_POSITIVE_INT),
+    )
+    max_train_minutes: float | None = _option(
+        None,
+        "Training time budget in minutes, over all runs of the workdir.",
+        resumable=True,
+        check=_optional(_POSITIVE_NUMBER),
+    )
+    # Stopping rules.
+    equilibrium_tolerance: float | None = _option(
+        None,
+        "Stop when d_real and d_fake stay within this of 0.5 at epoch ends.",
+        resumable=True,
+        check=_optional(_POSITIVE_NUMBER),
+    )
+    equilibrium_patience: int = _option(
+        3,
+        "Consecutive epoch ends at equilibrium before stopping.",
+        resumable=True,
+        check=_POSITIVE_INT,
+    )
+    loss_threshold: float | None = _option(
+        None,
+        "Stop when the monitored loss crosses this.",
+        resumable=True,
+        check=Check(
+            lambda v: v is None or _is_number(v), "a finite number or None"
+        ),
+    )
+    # Checked with `penalties` (whose keys are logged too).
+    loss_threshold_monitor: str = _option(
+        "g_loss", "Logged key for --loss_threshold.", resumable=True
+    )
+    loss_threshold_mode: str = _option(
+        "below",
+        "Stop when the monitored key is below or above the threshold.",
+        resumable=True,
+        choices=LOSS_THRESHOLD_MODES,
+    )
+    # Run and outputs.
+    seed: int = _option(
+        0,
+        "Seed of weights, noise, data.",
+        check=Check(lambda v: _is_int(v) and v >= 0, "an integer >= 0"),
+    )
+    workdir: str | None = _option(
+        None,
+        "Directory of the run; rerun to resume.",
+        resumable=True,
+        check=_DIRECTORY,
+    )
+    export_dir: str | None = _option(
+        None,
+        "SavedModel directory (default WORKDIR/export).",
+        resumable=True,
+        check=_OPTIONAL_DIRECTORY,
+    )
+    overwrite_export: bool = _option(
+        False,
+        "Replace an existing foreign --export_dir.",
+        resumable=True,
+        check=_BOOL,
+    )
+    sample_every_n_epochs: int = _option(
+        1, "Sample picture period.", resumable=True, check=_POSITIVE_INT
+    )
+    num_samples: int | None = _option(
+        None,
+        "Samples per picture (default 64 images, 1000 points).",
+        resumable=True,
+        check=_optional(_POSITIVE_INT),
+    )
+    eval_every_n_epochs: int | None = _option(
+        None,
+        "Score samples every N epochs (ring/grid mode metrics, Fashion-MNIST "
+        "feature metrics; conditional runs add label_accuracy and "
+        "intra_class_fd) into metrics.csv and TensorBoard.",
+        resumable=True,
+        check=_optional(_POSITIVE_INT),
+    )
+    eval_num_samples: int | None = _option(
+        None,
+        "Samples per evaluation (default 2500 points, 10000 images).",
+        resumable=True,
+        check=_optional(_POSITIVE_INT),
+    )
+    checkpoint_every_n_epochs: int = _option(
+        1, "Checkpoint period in epochs.", resumable=True, check=_POSITIVE_INT
+    )
+    checkpoint_every_n_steps: int | None = _option(
+        None,
+        "Also checkpoint every N steps.",
+        resumable=True,
+        check=_optional(_POSITIVE_INT),
+    )
+    keep_checkpoints: int = _option(
+        3, "Newest checkpoints kept.", resumable=True, check=_POSITIVE_INT
+    )
+    log_every_n_steps: int = _option(
+        10, "Steps per metrics.csv row.", resumable=True, check=_POSITIVE_INT
+    )
+    # Speed: settings that leave the maths alone.
+    jit_compile: str | bool = _option(
+        AUTO, "XLA compilation.", resumable=True, choices=JIT_COMPILE_VALUES
+    )
+    steps_per_execution: int = _option(
+        1, "Steps per tf.function call.", resumable=True, check=_POSITIVE_INT
+    )
+    mixed_precision: str | None = _option(
+        None,
+        "Mixed precision: float16 (GPUs, loss-scaled) or bfloat16 (CPUs with "
+        "bf16 units, TPUs, recent GPUs); none: float32; auto: bfloat16 on a "
+        "TPU, a GPU from compute capability 8.0 or a CPU with bf16 units "
+        "(avx512_bf16/amx_bf16), float16 on GPUs from 7.0, float32 elsewhere "
+        "(a resumed run keeps what it started with).",
+        choices=MIXED_PRECISION_VALUES,
+    )
+    # A step is the same computation on any number of replicas.
+    strategy: str = _option(
+        "default",
+        "Distribution: default (one device), mirrored (local GPUs), "
+        "multi_worker (hosts in TF_CONFIG; worker 0 writes) or tpu. "
+        "--batch_size is the global batch.",
+        resumable=True,
+        choices=distribute.STRATEGY_NAMES,
+    )
+    # Checked with `strategy`.
+    tpu_address: str | None = _option(
+        None,
+        "With --strategy=tpu: 'local' on a TPU VM, or a name.",
+        resumable=True,
+    )
+    conditioning: str | None = _option(
+        None,
+        "Train a class-conditional GAN on the dataset's labels: projection "
+        "(conditional batch norm in G, projection D) or concat (one-hot "
+        "labels into both players); none: unconditional.",
+        choices=lambda: [None, *models.conditioning_names()],
+    )
+    augment: str | None = _option(
+        None,
+        "Augment the discriminator's inputs (images): diffaugment (colour, "
+        "translation, cutout) or ada (adaptive); none: off.",
+        choices=lambda: [None, *augment.names()],
+    )
+    r1_interval: int = _option(
+        1,
+        "With --penalties=r1: penalise every this many discriminator "
+        "updates, with this times the weight (lazy R1).",
+        check=_POSITIVE_INT,
+    )
+    ada_target: float = _option(
+        0.6,
+        "With --augment=ada: the target of the overfitting signal "
+        "r_t = E[sign(D(real))].",
+        check=_number_in(-1, 1, closed_high=True),
+    )
+    penalty_inputs: str = _option(
+        "augmented",
+        "With --augment and --penalties=r1 or gradient_penalty: augmented "
+        "(the penalty looks through the update's augmentation, "
+        "differentiated with respect to the raw batch, as the DiffAugment "
+        "and ADA code does) or raw (on the un-augmented batch).",
+        choices=list(PENALTY_INPUTS),
+    )
+    # The fresh-discriminator stopping rule and its figures.
+    fresh_d_every_n_epochs: int | None = _option(
+        None,
+        "Every N epochs train a fresh discriminator on real vs generated "
+        "samples; its held-out accuracy and mean outputs go into "
+        "metrics.csv and TensorBoard (fresh_d_accuracy, fresh_d_real, "
+        "fresh_d_fake).",
+        resumable=True,
+        check=_optional(_POSITIVE_INT),
+    )
+    fresh_d_tolerance: float | None = _option(
+        None,
+        "Stop when the fresh discriminator's held-out accuracy is within "
+        "this of 1/2 (e.g. 0.05).",
+        resumable=True,
+        check=_optional(_number_in(0, 0.5, open_low=True)),
+    )
+    fresh_d_patience: int | None = _option(
+        None,
+        "Stop when that accuracy has not fallen for N evaluations.",
+        resumable=True,
+        check=_optional(_POSITIVE_INT),
+    )
+    fresh_d_min_delta: float = _option(
+        0.0,
+        "Smallest fall of the accuracy that counts for --fresh_d_patience.",
+        resumable=True,
+        check=Check(lambda v: _is_number(v) and v >= 0, "a number >= 0"),
+    )
+    fresh_d_num_samples: int | None = _option(
+        None,
+        "Real and generated samples per test (default 2500 points, 10000 "
+        "images), half of each held out.",
+        resumable=True,
+        check=_optional(_POSITIVE_INT),
+    )
+    fresh_d_steps: int = _option(
+        1000,
+        "Training steps of each fresh discriminator.",
+        resumable=True,
+        check=_POSITIVE_INT,
+    )
+    fresh_d_restore_best_weights: bool = _option(
+        True,
+        "On a fresh-discriminator stop, go back to the weights of its lowest "
+        "accuracy.",
+        resumable=True,
+        check=_BOOL,
+    )
+    fresh_d_features: str = _option(
+        "auto",
+        "What the fresh discriminator compares: classifier (the "
+        "Fashion-MNIST classifier's features of 28x28 grayscale images), "
+        "samples (the samples themselves), auto (classifier where the "
+        "images fit it).",
+        resumable=True,
+        choices=list(FRESH_D_FEATURES),
+    )
+    fresh_d_repeats: int = _option(
+        1,
+        "Independent fresh discriminators averaged per evaluation.",
+        resumable=True,
+        check=_POSITIVE_INT,
+    )
 
     def __post_init__(self):
         for name in ("hidden_units", "penalties", "penalty_weights"):
@@ -290,7 +685,14 @@ class TrainConfig:
             value = getattr(self, name)
             if isinstance(value, os.PathLike):
                 object.__setattr__(self, name, os.fspath(value))
-        errors = _errors(self)
+        errors = [
+            error
+            for field in dataclasses.fields(self)
+            for error in option_of(field).errors(
+                field.name, getattr(self, field.name)
+            )
+        ]
+        errors += _cross_field_errors(self)
         if errors:
             raise ConfigError(_join(errors))
 
@@ -327,6 +729,14 @@ class TrainConfig:
                 f"among {sorted(known)}."
             )
         return cls(**data)
+
+
+# The settings a resumed run may change (`Option.resumable`).
+RESUMABLE_FIELDS = frozenset(
+    field.name
+    for field in dataclasses.fields(TrainConfig)
+    if option_of(field).resumable
+)
 
 
 def check_resumable(saved, new):
@@ -368,109 +778,22 @@ def _invalid(name, expected, value):
     )
 
 
-def _is_int(value):
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value):
-    return (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-    )
-
-
-def _errors(config):
+def _cross_field_errors(config):
+    """The errors of settings that are each valid but not together."""
     errors = []
-
-    def check(name, ok, expected):
-        if not ok:
-            errors.append(_invalid(name, expected, getattr(config, name)))
-
-    def positive_int(name, optional=False):
-        value = getattr(config, name)
-        if optional and value is None:
-            return
-        check(
-            name,
-            _is_int(value) and value > 0,
-            "a positive integer" + (" or None" if optional else ""),
-        )
-
-    def positive_float(name, optional=False):
-        value = getattr(config, name)
-        if optional and value is None:
-            return
-        check(
-            name,
-            _is_number(value) and value > 0,
-            "a positive number" + (" or None" if optional else ""),
-        )
-
-    for name in ("dataset", "split"):
-        value = getattr(config, name)
-        check(name, isinstance(value, str) and value, "a non-empty string")
-    positive_int("image_size", optional=True)
-    check(
-        "channels",
-        config.channels in (None, 1, 3),
-        "1, 3 or None",
-    )
-    architectures = [AUTO, *models.architecture_names()]
-    check(
-        "architecture",
-        config.architecture in architectures,
-        f"one of {architectures}",
-    )
-    positive_int("base_filters")
-    check(
-        "hidden_units",
-        isinstance(config.hidden_units, tuple)
-        and len(config.hidden_units) > 0
-        and all(_is_int(u) and u > 0 for u in config.hidden_units),
-        "a non-empty sequence of positive integers",
-    )
-    positive_int("latent_dim")
-    loss_names = losses.loss_names()
-    check("loss", config.loss in loss_names, f"one of {loss_names}")
     penalty_names = losses.penalty_names()
-    check(
-        "penalties",
-        isinstance(config.penalties, tuple)
-        and all(p in penalty_names for p in config.penalties)
-        and len(set(config.penalties)) == len(config.penalties),
-        f"distinct names among {penalty_names}",
-    )
-    check(
-        "penalty_weights",
+    if not (
         isinstance(config.penalty_weights, tuple)
         and len(config.penalty_weights) in (0, len(config.penalties))
-        and all(_is_number(w) and w > 0 for w in config.penalty_weights),
-        "positive numbers, one per penalty (or none for the defaults)",
-    )
-    positive_int("discriminator_steps")
-    positive_int("batch_size")
-    for name in ("g_learning_rate", "d_learning_rate"):
-        positive_float(name)
-    for name in ("beta_1", "beta_2"):
-        value = getattr(config, name)
-        check(name, _is_number(value) and 0 <= value < 1, "a number in [0, 1)")
-    check(
-        "lr_decay_fraction",
-        _is_number(config.lr_decay_fraction)
-        and 0 <= config.lr_decay_fraction <= 1,
-        "a number in [0, 1]",
-    )
-    check(
-        "ema_decay",
-        config.ema_decay is None
-        or (_is_number(config.ema_decay) and 0 < config.ema_decay < 1),
-        "a number in (0, 1) or None",
-    )
-    positive_int("epochs", optional=True)
-    positive_int("steps", optional=True)
-    positive_int("steps_per_epoch", optional=True)
-    positive_float("max_train_minutes", optional=True)
+        and all(_is_number(w) and w > 0 for w in config.penalty_weights)
+    ):
+        errors.append(
+            _invalid(
+                "penalty_weights",
+                "positive numbers, one per penalty (or none for the defaults)",
+                config.penalty_weights,
+            )
+        )
     if (config.epochs, config.steps, config.max_train_minutes) == (None,) * 3:
         errors.append(
             "No training budget: training would never stop. Expected at "
@@ -489,11 +812,9 @@ def _errors(config):
             "or `epochs`. Received: lr_decay_fraction="
             f"{config.lr_decay_fraction!r}, epochs=None, steps=None"
         )
-    positive_float("equilibrium_tolerance", optional=True)
-    positive_int("equilibrium_patience")
     if (
         config.equilibrium_tolerance is not None
-        and config.loss in loss_names
+        and config.loss in losses.loss_names()
         and losses.get(config.loss).equilibrium_output is None
     ):
         errors.append(
@@ -502,61 +823,17 @@ def _errors(config):
             f"least_squares. Received: loss={config.loss!r}, "
             f"equilibrium_tolerance={config.equilibrium_tolerance!r}"
         )
-    check(
-        "loss_threshold",
-        config.loss_threshold is None or _is_number(config.loss_threshold),
-        "a finite number or None",
-    )
     logged = list(LOGGED_KEYS)
     if all(p in penalty_names for p in config.penalties):
         logged += [losses.get_penalty(p).name for p in config.penalties]
-    check(
-        "loss_threshold_monitor",
-        config.loss_threshold_monitor in logged,
-        f"a logged key, one of {logged}",
-    )
-    check(
-        "loss_threshold_mode",
-        config.loss_threshold_mode in LOSS_THRESHOLD_MODES,
-        f"one of {LOSS_THRESHOLD_MODES}",
-    )
-    check("seed", _is_int(config.seed) and config.seed >= 0, "an integer >= 0")
-    check(
-        "workdir",
-        isinstance(config.workdir, str) and config.workdir,
-        "a directory path",
-    )
-    for name in ("export_dir", "data_dir"):
-        value = getattr(config, name)
-        check(
-            name,
-            value is None or (isinstance(value, str) and value),
-            "a directory path or None",
+    if config.loss_threshold_monitor not in logged:
+        errors.append(
+            _invalid(
+                "loss_threshold_monitor",
+                f"a logged key, one of {logged}",
+                config.loss_threshold_monitor,
+            )
         )
-    check(
-        "overwrite_export",
-        isinstance(config.overwrite_export, bool),
-        "True or False",
-    )
-    check(
-        "mixed_precision",
-        config.mixed_precision in MIXED_PRECISION_VALUES,
-        f"one of {MIXED_PRECISION_VALUES}",
-    )
-    positive_int("sample_every_n_epochs")
-    positive_int("num_samples", optional=True)
-    positive_int("eval_every_n_epochs", optional=True)
-    positive_int("eval_num_samples", optional=True)
-    positive_int("checkpoint_every_n_epochs")
-    positive_int("checkpoint_every_n_steps", optional=True)
-    positive_int("keep_checkpoints")
-    positive_int("log_every_n_steps")
-    check(
-        "jit_compile",
-        isinstance(config.jit_compile, bool) or config.jit_compile == AUTO,
-        f"one of {JIT_COMPILE_VALUES}",
-    )
-    positive_int("steps_per_execution")
     per_execution = config.steps_per_execution
     for name in ("steps_per_epoch", "steps"):
         value = getattr(config, name)
@@ -574,35 +851,16 @@ def _errors(config):
                 "whole executions, so it would make more generator updates "
                 f"than asked. Received: {name}={value}"
             )
-    names = distribute.STRATEGY_NAMES
-    check("strategy", config.strategy in names, f"one of {names}")
-    check(
-        "tpu_address",
-        config.tpu_address is None
-        or (isinstance(config.tpu_address, str) and config.strategy == "tpu"),
-        "None, or an address with strategy='tpu'",
-    )
-    from keras_gan.models import conditioning_names
-
-    check(
-        "conditioning",
-        config.conditioning is None
-        or config.conditioning in conditioning_names(),
-        f"None or one of {conditioning_names()}",
-    )
-    augment_names = [None, *augment.names()]
-    check("augment", config.augment in augment_names, f"one of {augment_names}")
-    positive_int("r1_interval")
-    check(
-        "ada_target",
-        _is_number(config.ada_target) and -1 <= config.ada_target <= 1,
-        "a number in [-1, 1]",
-    )
-    check(
-        "penalty_inputs",
-        config.penalty_inputs in PENALTY_INPUTS,
-        f"one of {list(PENALTY_INPUTS)}",
-    )
+    if config.tpu_address is not None and not (
+        isinstance(config.tpu_address, str) and config.strategy == "tpu"
+    ):
+        errors.append(
+            _invalid(
+                "tpu_address",
+                "None, or an address with strategy='tpu'",
+                config.tpu_address,
+            )
+        )
     if config.strategy == "multi_worker" and config.max_train_minutes:
         # Each worker has its own clock: they could stop at different steps
         # and leave the others waiting in a collective op.
@@ -612,40 +870,6 @@ def _errors(config):
             "`steps` or `epochs`. Received: max_train_minutes="
             f"{config.max_train_minutes!r}, strategy='multi_worker'"
         )
-    _fresh_d_errors(config, check, positive_int, errors)
-    return errors
-
-
-def _fresh_d_errors(config, check, positive_int, errors):
-    positive_int("fresh_d_every_n_epochs", optional=True)
-    check(
-        "fresh_d_tolerance",
-        config.fresh_d_tolerance is None
-        or (
-            _is_number(config.fresh_d_tolerance)
-            and 0 < config.fresh_d_tolerance < 0.5
-        ),
-        "a number in (0, 0.5) or None",
-    )
-    positive_int("fresh_d_patience", optional=True)
-    check(
-        "fresh_d_min_delta",
-        _is_number(config.fresh_d_min_delta) and config.fresh_d_min_delta >= 0,
-        "a number >= 0",
-    )
-    positive_int("fresh_d_num_samples", optional=True)
-    positive_int("fresh_d_steps")
-    positive_int("fresh_d_repeats")
-    check(
-        "fresh_d_features",
-        config.fresh_d_features in FRESH_D_FEATURES,
-        f"one of {list(FRESH_D_FEATURES)}",
-    )
-    check(
-        "fresh_d_restore_best_weights",
-        isinstance(config.fresh_d_restore_best_weights, bool),
-        "True or False",
-    )
     if config.fresh_d_every_n_epochs is None and (
         config.fresh_d_tolerance is not None
         or config.fresh_d_patience is not None
@@ -657,3 +881,4 @@ def _fresh_d_errors(config, check, positive_int, errors):
             f"fresh_d_tolerance={config.fresh_d_tolerance!r}, "
             f"fresh_d_patience={config.fresh_d_patience!r}"
         )
+    return errors

@@ -26,6 +26,8 @@ import socket
 
 from keras_gan import files
 
+__all__ = ["LOCK_NAME", "WorkdirLock", "WorkdirLockedError"]
+
 LOCK_NAME = ".lock"
 
 

@@ -8,11 +8,18 @@
   or `amx_bf16` flags of `/proc/cpuinfo`: Intel Cooper Lake and Sapphire
   Rapids on, AMD Zen 4 on), else `None` (float32): without them TensorFlow
   emulates bfloat16, slower than float32.
-
-Measured on this project's 2-core x86-64 CPU (which has `avx512_bf16` and
-`amx_bf16`), bfloat16 runs the Fashion-MNIST DCGAN about 1.3x as many steps
-per second with the same quality per step (BUILD_NOTES.md).
 """
+
+import tensorflow as tf
+
+__all__ = [
+    "AUTO",
+    "CPUINFO",
+    "CPU_BFLOAT16_FLAGS",
+    "cpu_has_bfloat16",
+    "for_gpus",
+    "resolve",
+]
 
 AUTO = "auto"
 CPU_BFLOAT16_FLAGS = ("avx512_bf16", "amx_bf16")
@@ -65,8 +72,6 @@ def resolve(value, strategy="default", cpuinfo=CPUINFO):
         return value
     if strategy == "tpu":
         return "bfloat16"
-    import tensorflow as tf
-
     gpus = tf.config.list_physical_devices("GPU")
     if gpus:
         return for_gpus(

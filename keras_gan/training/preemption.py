@@ -28,6 +28,8 @@ import threading
 import keras
 import tensorflow as tf
 
+__all__ = ["PreemptionStop", "SIGNALS", "TrainingPreempted"]
+
 SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 

@@ -1,7 +1,7 @@
 """Checks before a training run writes anything: can its files be written?
 
-`check_storage` runs in `keras_gan.training.train_lib.train` before the model is
-built and before any file is written. It raises
+`check_storage` runs in `keras_gan.training.train_lib.train` before the
+model is built and before any file is written. It raises
 `keras_gan.files.WriteError` when
 
 - a directory the run writes into is on a file system mounted read-only
@@ -30,6 +30,14 @@ import os
 import shutil
 
 from keras_gan import checkpoints, files
+
+__all__ = [
+    "LOG_ALLOWANCE",
+    "SizeEstimate",
+    "check_storage",
+    "estimate_sizes",
+    "parameter_counts",
+]
 
 # Bytes of a float32 weight; mixed precision keeps float32 variables.
 _WEIGHT_BYTES = 4
@@ -70,7 +78,7 @@ def estimate_sizes(config, spec, architecture):
     Returns:
         A `SizeEstimate`.
     """
-    (g_all, g_trainable), (d_all, d_trainable) = _parameter_counts(
+    (g_all, g_trainable), (d_all, d_trainable) = parameter_counts(
         architecture, spec.element_shape, config
     )
     weights = g_all + d_all + 2 * (g_trainable + d_trainable)
@@ -248,7 +256,7 @@ def _size(num_bytes):
 # -- Parameter counts, without building the models --
 
 
-def _parameter_counts(architecture, sample_shape, config):
+def parameter_counts(architecture, sample_shape, config):
     """`((all, trainable) of the generator, (all, trainable) of the
     discriminator)`, counted from the layer sizes: the models are built
     later, under the strategy, and building one here would change the

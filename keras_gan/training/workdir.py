@@ -1,10 +1,13 @@
-"""Where a training run keeps its files (see `keras_gan.training.train_lib`)."""
+"""Where a training run keeps its files (docs/contracts.md, "Workdir
+layout")."""
 
 import dataclasses
 import os
 
 from keras_gan import files
 from keras_gan.training import config as config_lib
+
+__all__ = ["WorkdirLayout", "read_config", "write_config"]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,14 +1,12 @@
 """The bin/ script fixtures of tests/training, shared here, and variants
-that change how the script's process starts."""
+that change how the script's process starts. `ring_config` is in
+tests/conftest.py."""
 
 import importlib.util
-import os
 import pathlib
 import subprocess
 
 import pytest
-
-from keras_gan.training.config import TrainConfig
 
 _spec = importlib.util.spec_from_file_location(
     "keras_gan_tests_training_conftest",
@@ -64,24 +62,3 @@ def start_script_with():
             )
 
     return start
-
-
-def _ring_config(workdir, **overrides):
-    settings = dict(
-        dataset="ring",
-        hidden_units=(8,),
-        latent_dim=3,
-        batch_size=16,
-        steps=5,
-        steps_per_epoch=5,
-        workdir=os.fspath(workdir),
-    )
-    settings.update(overrides)
-    return TrainConfig(**settings)
-
-
-@pytest.fixture
-def ring_config():
-    """`ring_config(workdir, **overrides)`: the `TrainConfig` of a 5-step
-    run of a tiny MLP on the ring, in `workdir`."""
-    return _ring_config

@@ -3,6 +3,7 @@ message naming the step; nothing is saved from the diverged model; the
 last good checkpoint and export stay, and lower learning rates go on."""
 
 import dataclasses
+import functools
 import os
 
 import keras
@@ -13,28 +14,22 @@ import tensorflow as tf
 from keras_gan import checkpoints, export
 from keras_gan.callbacks.divergence import TerminateOnNonFinite
 from keras_gan.training import train_lib
-from keras_gan.training.config import TrainConfig
 
 # Adam moves every weight by about the learning rate: 1e30 overflows
 # float32 activations in the first step.
 ABSURD_LEARNING_RATE = 1e30
 
 
-def _config(tmp_path, **overrides):
-    settings = dict(
-        dataset="ring",
-        hidden_units=(8,),
-        latent_dim=3,
-        batch_size=16,
-        steps=5,
-        steps_per_epoch=5,
+@pytest.fixture
+def make_config(ring_config):
+    """A tiny ring run with the Wasserstein loss, whose unbounded outputs
+    can be made to diverge."""
+    return functools.partial(
+        ring_config,
         log_every_n_steps=1,
         num_samples=50,
         loss="wasserstein",
-        workdir=os.fspath(tmp_path / "run"),
     )
-    settings.update(overrides)
-    return TrainConfig(**settings)
 
 
 def _all_finite(model):
@@ -70,9 +65,10 @@ class _PoisonWeights(keras.callbacks.Callback):
 
 
 def test_a_diverging_run_stops_naming_the_step_and_keeps_the_last_good(
+    make_config,
     tmp_path,
 ):
-    config = _config(tmp_path)
+    config = make_config()
     train_lib.train(config)
     good_step, good_samples = _export_step_and_samples(
         os.path.join(config.workdir, "export")
@@ -124,11 +120,12 @@ def test_a_diverging_run_stops_naming_the_step_and_keeps_the_last_good(
 
 
 def test_non_finite_weights_without_a_bad_loss_are_never_checkpointed(
+    make_config,
     tmp_path,
 ):
     # The weights go bad at step 10, an epoch end, before any loss shows
     # it: the epoch-end checkpoint refuses them.
-    config = _config(tmp_path, steps=15)
+    config = make_config(steps=15)
     with pytest.raises(train_lib.TrainingDivergedError) as info:
         train_lib.train(config, callbacks=[_PoisonWeights(step=10)])
     assert info.value.step == 10
@@ -138,9 +135,10 @@ def test_non_finite_weights_without_a_bad_loss_are_never_checkpointed(
     assert not os.path.exists(os.path.join(config.workdir, "export"))
 
 
-def test_a_run_diverging_before_its_first_checkpoint_says_so(tmp_path):
-    config = _config(
-        tmp_path,
+def test_a_run_diverging_before_its_first_checkpoint_says_so(
+    make_config, tmp_path
+):
+    config = make_config(
         g_learning_rate=ABSURD_LEARNING_RATE,
         d_learning_rate=ABSURD_LEARNING_RATE,
     )

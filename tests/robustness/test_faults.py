@@ -512,7 +512,7 @@ def test_parameter_counts_match_the_built_models(
     )
     unused = {"base_filters": 0, "hidden_units": ()}
     config = types.SimpleNamespace(latent_dim=latent_dim, **{**unused, **width})
-    counted = preflight._parameter_counts(architecture, sample_shape, config)
+    counted = preflight.parameter_counts(architecture, sample_shape, config)
     assert counted == built
 
 

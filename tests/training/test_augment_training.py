@@ -2,6 +2,7 @@
 the GAN, and ADA's probability kept across resuming."""
 
 import dataclasses
+import functools
 import os
 
 import keras
@@ -12,23 +13,22 @@ from keras_gan import checkpoints
 from keras_gan.augment import AdaptiveAugment, DiffAugment
 from keras_gan.callbacks.metrics_log import read_log
 from keras_gan.training import train_lib
-from keras_gan.training.config import ConfigError, TrainConfig
+from keras_gan.training.config import ConfigError
 
 
-def _config(tmp_path, **overrides):
-    settings = dict(
+@pytest.fixture
+def make_config(ring_config):
+    """A tiny DCGAN run on the digits."""
+    return functools.partial(
+        ring_config,
         dataset="digits",
         base_filters=4,
         latent_dim=4,
-        batch_size=16,
         steps=8,
         steps_per_epoch=4,
         log_every_n_steps=1,
         num_samples=4,
-        workdir=os.fspath(tmp_path / "run"),
     )
-    settings.update(overrides)
-    return TrainConfig(**settings)
 
 
 def _log(config):
@@ -41,10 +41,10 @@ def _restored_gan(config):
 
 
 @pytest.mark.slow
-def test_ada_p_goes_on_from_the_checkpoint_when_resumed(tmp_path):
+def test_ada_p_goes_on_from_the_checkpoint_when_resumed(make_config, tmp_path):
     # A target of -1: r_t >= -1 always, so p rises at every adjustment
     # and a p reset on resume would show.
-    config = _config(tmp_path, augment="ada", ada_target=-1.0, steps=4)
+    config = make_config(augment="ada", ada_target=-1.0, steps=4)
     train_lib.train(config)
     first = float(_restored_gan(config).augment.p)
     assert first == pytest.approx(4 * 16 / 500_000)  # 4 updates, 16 each
@@ -63,9 +63,8 @@ def test_ada_p_goes_on_from_the_checkpoint_when_resumed(tmp_path):
 
 
 @pytest.mark.slow
-def test_diffaugment_and_lazy_r1_from_the_config(tmp_path):
-    config = _config(
-        tmp_path,
+def test_diffaugment_and_lazy_r1_from_the_config(make_config):
+    config = make_config(
         augment="diffaugment",
         penalties=("r1", "lecam"),
         r1_interval=4,
@@ -83,12 +82,12 @@ def test_diffaugment_and_lazy_r1_from_the_config(tmp_path):
     np.testing.assert_allclose(r1[1:], 0.0, atol=1e-5 * r1[0])
 
 
-def test_augment_is_checked(tmp_path):
+def test_augment_is_checked(make_config, tmp_path):
     with pytest.raises(ConfigError, match="`augment`"):
-        _config(tmp_path, augment="mixup")
+        make_config(augment="mixup")
     with pytest.raises(ConfigError, match="`r1_interval`"):
-        _config(tmp_path, r1_interval=0)
+        make_config(r1_interval=0)
     with pytest.raises(ConfigError, match="`penalty_inputs`.*'both'"):
-        _config(tmp_path, penalty_inputs="both")
+        make_config(penalty_inputs="both")
     with pytest.raises(ConfigError, match="`augment`.*points"):
-        train_lib.train(_config(tmp_path, dataset="ring", augment="ada"))
+        train_lib.train(make_config(dataset="ring", augment="ada"))

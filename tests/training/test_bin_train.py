@@ -16,7 +16,7 @@ from absl.testing import flagsaver
 from PIL import Image
 
 from keras_gan import checkpoints
-from keras_gan.training.config import ConfigError, TrainConfig
+from keras_gan.training.config import ConfigError, TrainConfig, option_of
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 PRESETS = sorted((ROOT / "configs").glob("*.flags"))
@@ -277,3 +277,25 @@ def test_killed_run_resumes_to_the_same_total_steps(
     assert steps == list(range(2, 61, 2))  # none lost, none twice
     assert len(list((workdir / "samples").glob("*.png"))) == 6
     assert not list(workdir.glob("**/.tmp*"))
+
+
+def test_flags_are_made_from_the_config_fields(bin_train):
+    for field in dataclasses.fields(TrainConfig):
+        flag = flags.FLAGS[field.name]
+        assert flag.help.endswith(option_of(field).help)
+    with flagsaver.flagsaver():
+        config = _parse(
+            bin_train,
+            "--workdir=/tmp/run",
+            "--steps=5",
+            "--jit_compile=true",
+            "--mixed_precision=bfloat16",
+            "--conditioning=projection",
+            "--augment=none",
+            "--fresh_d_restore_best_weights=false",
+            "--ema_decay=0.99",
+        )
+    assert (config.jit_compile, config.mixed_precision) == (True, "bfloat16")
+    assert (config.conditioning, config.augment) == ("projection", None)
+    assert config.fresh_d_restore_best_weights is False
+    assert config.ema_decay == 0.99

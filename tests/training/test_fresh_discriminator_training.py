@@ -3,6 +3,7 @@ fields, its figures in metrics.csv, its stop, and a finished run's
 resume."""
 
 import dataclasses
+import functools
 import os
 import types
 
@@ -10,7 +11,7 @@ import numpy as np
 import pytest
 
 from keras_gan.callbacks.metrics_log import read_log
-from keras_gan.training import train_lib
+from keras_gan.training import stopping, train_lib
 from keras_gan.training.config import (
     RESUMABLE_FIELDS,
     ConfigError,
@@ -20,22 +21,19 @@ from keras_gan.training.config import (
 _FRESH_D = {"fresh_d_num_samples": 200, "fresh_d_steps": 20}
 
 
-def _config(tmp_path, **overrides):
-    settings = dict(
-        dataset="ring",
-        hidden_units=(8,),
-        latent_dim=3,
-        batch_size=16,
+@pytest.fixture
+def make_config(ring_config):
+    """The tiny ring run of tests/conftest.py, with a fresh discriminator
+    every epoch."""
+    return functools.partial(
+        ring_config,
         steps=12,
         steps_per_epoch=4,
         log_every_n_steps=2,
         num_samples=50,
-        workdir=os.fspath(tmp_path / "run"),
         fresh_d_every_n_epochs=1,
         **_FRESH_D,
     )
-    settings.update(overrides)
-    return TrainConfig(**settings)
 
 
 @pytest.mark.parametrize(
@@ -53,14 +51,14 @@ def _config(tmp_path, **overrides):
         ("fresh_d_repeats", 0),
     ],
 )
-def test_invalid_fields_are_named(tmp_path, field, value):
+def test_invalid_fields_are_named(make_config, tmp_path, field, value):
     with pytest.raises(ConfigError, match=f"`{field}`"):
-        _config(tmp_path, **{field: value})
+        make_config(**{field: value})
 
 
-def test_a_stop_rule_needs_its_evaluations(tmp_path):
+def test_a_stop_rule_needs_its_evaluations(make_config, tmp_path):
     with pytest.raises(ConfigError, match="fresh_d_every_n_epochs"):
-        _config(tmp_path, fresh_d_every_n_epochs=None, fresh_d_tolerance=0.05)
+        make_config(fresh_d_every_n_epochs=None, fresh_d_tolerance=0.05)
 
 
 def test_its_fields_may_change_on_resume():
@@ -70,8 +68,10 @@ def test_its_fields_may_change_on_resume():
     assert fresh <= RESUMABLE_FIELDS
 
 
-def test_figures_go_into_the_metrics_log_without_stopping(tmp_path):
-    result = train_lib.train(_config(tmp_path))
+def test_figures_go_into_the_metrics_log_without_stopping(
+    make_config, tmp_path
+):
+    result = train_lib.train(make_config())
     assert result.stop_reason == train_lib.STOP_STEPS
     log = read_log(os.path.join(result.paths["workdir"], "metrics.csv"))
     logged = [
@@ -84,10 +84,10 @@ def test_figures_go_into_the_metrics_log_without_stopping(tmp_path):
     assert "fresh_d_real" in log and "fresh_d_fake" in log
 
 
-def test_stops_and_a_finished_run_stays_finished(tmp_path):
+def test_stops_and_a_finished_run_stays_finished(make_config, tmp_path):
     # No accuracy falls by 0.5 from one evaluation to the next, so
     # patience 1 stops at the second evaluation.
-    config = _config(tmp_path, fresh_d_patience=1, fresh_d_min_delta=0.5)
+    config = make_config(fresh_d_patience=1, fresh_d_min_delta=0.5)
     result = train_lib.train(config)
     assert result.stop_reason == train_lib.STOP_FRESH_DISCRIMINATOR
     assert result.steps == 8
@@ -149,23 +149,25 @@ def _spec(kind, shape):
     return types.SimpleNamespace(kind=kind, element_shape=shape)
 
 
-def test_images_the_classifier_fits_are_compared_by_its_features(tmp_path):
+def test_images_the_classifier_fits_are_compared_by_its_features(
+    make_config, tmp_path
+):
     images = _spec("images", (28, 28, 1))
-    config = _config(tmp_path, dataset="fashion_mnist")
-    extractor = train_lib._fresh_d_features(config, images)
+    config = make_config(dataset="fashion_mnist")
+    extractor = stopping.fresh_discriminator_features(config, images)
     assert extractor is not None
     features = extractor(np.zeros((3, 28, 28, 1), "float32"))
     assert features.shape[0] == 3 and features.ndim == 2
     as_samples = dataclasses.replace(config, fresh_d_features="samples")
-    assert train_lib._fresh_d_features(as_samples, images) is None
+    assert stopping.fresh_discriminator_features(as_samples, images) is None
 
 
-def test_other_samples_are_compared_as_they_are(tmp_path):
+def test_other_samples_are_compared_as_they_are(make_config, tmp_path):
     points = _spec("points", (2,))
-    assert train_lib._fresh_d_features(_config(tmp_path), points) is None
+    assert stopping.fresh_discriminator_features(make_config(), points) is None
     rgb = _spec("images", (32, 32, 3))
-    config = _config(tmp_path, fresh_d_features="auto")
-    assert train_lib._fresh_d_features(config, rgb) is None
+    config = make_config(fresh_d_features="auto")
+    assert stopping.fresh_discriminator_features(config, rgb) is None
     wanted = dataclasses.replace(config, fresh_d_features="classifier")
     with pytest.raises(ConfigError, match="28x28 grayscale.*32, 32, 3"):
-        train_lib._fresh_d_features(wanted, rgb)
+        stopping.fresh_discriminator_features(wanted, rgb)

@@ -7,7 +7,7 @@ import os
 import pytest
 import tensorflow as tf
 
-from keras_gan.training import precision, train_lib, workdir
+from keras_gan.training import plan, precision, workdir
 from keras_gan.training.config import TrainConfig
 from keras_gan.training.workdir import WorkdirLayout
 
@@ -72,7 +72,7 @@ def test_auto_is_fixed_when_the_run_starts_and_kept_on_resume(
         workdir=os.fspath(tmp_path / "run"),
     )
     layout = WorkdirLayout.of(config)
-    assert train_lib._resolve_mixed_precision(config, layout) == (
+    assert plan.resolve_mixed_precision(config, layout) == (
         TrainConfig(dataset="ring", steps=10, workdir=config.workdir)
     )
     # A run that started with bfloat16 and has a checkpoint goes on so.
@@ -81,12 +81,9 @@ def test_auto_is_fixed_when_the_run_starts_and_kept_on_resume(
         layout,
         TrainConfig(**{**config.to_dict(), "mixed_precision": "bfloat16"}),
     )
-    assert (
-        train_lib._resolve_mixed_precision(config, layout).mixed_precision
-        is None
-    )
+    assert plan.resolve_mixed_precision(config, layout).mixed_precision is None
     (tmp_path / "run" / "checkpoints" / "ckpt-00000005.keras").write_bytes(b"")
     assert (
-        train_lib._resolve_mixed_precision(config, layout).mixed_precision
+        plan.resolve_mixed_precision(config, layout).mixed_precision
         == "bfloat16"
     )

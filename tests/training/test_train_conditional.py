@@ -3,6 +3,7 @@ SavedModel out, resumable; bad settings refused before anything is
 written."""
 
 import dataclasses
+import functools
 import os
 
 import numpy as np
@@ -11,30 +12,29 @@ import tensorflow as tf
 
 from keras_gan import checkpoints, export
 from keras_gan.training import train_lib
-from keras_gan.training.config import ConfigError, TrainConfig
+from keras_gan.training.config import ConfigError
 
 
-def _config(tmp_path, **overrides):
-    settings = dict(
-        dataset="ring",
-        hidden_units=(8,),
-        latent_dim=3,
-        batch_size=16,
+@pytest.fixture
+def make_config(ring_config):
+    """The tiny ring run of tests/conftest.py, conditional and evaluated
+    every epoch."""
+    return functools.partial(
+        ring_config,
         steps=6,
         steps_per_epoch=3,
         num_samples=40,
         eval_every_n_epochs=1,
         eval_num_samples=80,
         conditioning="projection",
-        workdir=os.fspath(tmp_path / "run"),
     )
-    settings.update(overrides)
-    return TrainConfig(**settings)
 
 
 @pytest.mark.parametrize("conditioning", ["projection", "concat"])
-def test_a_conditional_run_trains_resumes_and_exports(tmp_path, conditioning):
-    config = _config(tmp_path, conditioning=conditioning, steps=3)
+def test_a_conditional_run_trains_resumes_and_exports(
+    make_config, tmp_path, conditioning
+):
+    config = make_config(conditioning=conditioning, steps=3)
     first = train_lib.train(config)
     assert first.steps == 3
     result = train_lib.train(dataclasses.replace(config, steps=6))
@@ -61,9 +61,8 @@ def test_a_conditional_run_trains_resumes_and_exports(tmp_path, conditioning):
     assert len(metadata["class_names"]) == 8
 
 
-def test_a_conditional_image_run_keeps_the_class_names(tmp_path):
-    config = _config(
-        tmp_path,
+def test_a_conditional_image_run_keeps_the_class_names(make_config, tmp_path):
+    config = make_config(
         dataset="digits",
         base_filters=4,
         steps=2,
@@ -76,7 +75,9 @@ def test_a_conditional_image_run_keeps_the_class_names(tmp_path):
     assert os.path.getsize(result.paths["last_samples"]) > 0
 
 
-def test_bad_conditioning_is_refused_before_anything_is_written(tmp_path):
+def test_bad_conditioning_is_refused_before_anything_is_written(
+    make_config, tmp_path
+):
     with pytest.raises(ConfigError, match="conditioning"):
-        train_lib.train(_config(tmp_path, conditioning="film"))
+        train_lib.train(make_config(conditioning="film"))
     assert not os.path.exists(tmp_path / "run" / "checkpoints")

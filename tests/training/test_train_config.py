@@ -11,6 +11,7 @@ from keras_gan.training.config import (
     IncompatibleConfigError,
     TrainConfig,
     check_resumable,
+    option_of,
 )
 
 
@@ -136,3 +137,24 @@ def test_resume_rejects_changes_to_the_model_optimizers_or_data(field, value):
         check_resumable(saved, dataclasses.replace(saved, **{field: value}))
     assert f"`{field}`" in str(info.value)
     assert repr(value) in str(info.value)
+
+
+def test_every_field_has_an_option():
+    for field in dataclasses.fields(TrainConfig):
+        option = option_of(field)
+        assert option.help, field.name
+        # A field checked with others has its check in the cross-field
+        # rules; every other field has a check or choices, not both.
+        checked_with_others = {
+            "penalty_weights",
+            "loss_threshold_monitor",
+            "tpu_address",
+        }
+        assert (option.check is None) != (option.choices is None) or (
+            field.name in checked_with_others
+        ), field.name
+    assert {
+        f.name
+        for f in dataclasses.fields(TrainConfig)
+        if option_of(f).resumable
+    } == RESUMABLE_FIELDS

@@ -2,16 +2,19 @@
 and the export, on the ring mixture with a tiny MLP."""
 
 import dataclasses
+import functools
 import glob
 import json
 import os
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
 from keras_gan import checkpoints, data, distribute, export
-from keras_gan.training import train_lib
+from keras_gan import clock as clock_lib
+from keras_gan.training import build, plan, train_lib
 from keras_gan.training.config import (
     ConfigError,
     IncompatibleConfigError,
@@ -19,20 +22,13 @@ from keras_gan.training.config import (
 )
 
 
-def _config(tmp_path, **overrides):
-    settings = dict(
-        dataset="ring",
-        hidden_units=(8,),
-        latent_dim=3,
-        batch_size=16,
-        steps=12,
-        steps_per_epoch=5,
-        log_every_n_steps=2,
-        num_samples=50,
-        workdir=os.fspath(tmp_path / "run"),
+@pytest.fixture
+def make_config(ring_config):
+    """The tiny ring run of tests/conftest.py, 12 steps long, logged and
+    pictured often."""
+    return functools.partial(
+        ring_config, steps=12, log_every_n_steps=2, num_samples=50
     )
-    settings.update(overrides)
-    return TrainConfig(**settings)
 
 
 def _samples(workdir):
@@ -51,8 +47,8 @@ def _read_log(workdir):
     return read_log(os.path.join(workdir, "metrics.csv"))
 
 
-def test_a_run_writes_every_artefact_and_exports(tmp_path):
-    config = _config(tmp_path, penalties=("r1",), penalty_weights=(0.1,))
+def test_a_run_writes_every_artefact_and_exports(make_config, tmp_path):
+    config = make_config(penalties=("r1",), penalty_weights=(0.1,))
     result = train_lib.train(config)
 
     run = config.workdir
@@ -100,8 +96,10 @@ def test_a_run_writes_every_artefact_and_exports(tmp_path):
     assert _steps_logged(run) == [2, 4, 5, 6, 8, 10, 12]
 
 
-def test_an_interrupted_run_resumes_to_the_same_total(tmp_path, crash_at):
-    config = _config(tmp_path, steps=17, checkpoint_every_n_steps=3)
+def test_an_interrupted_run_resumes_to_the_same_total(
+    make_config, tmp_path, crash_at
+):
+    config = make_config(steps=17, checkpoint_every_n_steps=3)
     with pytest.raises(KeyboardInterrupt):
         train_lib.train(config, callbacks=[crash_at(step=8)])
     manager = checkpoints.CheckpointManager(f"{config.workdir}/checkpoints")
@@ -124,9 +122,10 @@ def test_an_interrupted_run_resumes_to_the_same_total(tmp_path, crash_at):
 
 
 def test_budgets_and_rules_can_change_on_resume_but_the_model_cannot(
+    make_config,
     tmp_path,
 ):
-    config = _config(tmp_path, steps=5)
+    config = make_config(steps=5)
     train_lib.train(config)
     longer = train_lib.train(dataclasses.replace(config, steps=8))
     assert (longer.resumed_from, longer.steps) == (5, 8)
@@ -136,20 +135,19 @@ def test_budgets_and_rules_can_change_on_resume_but_the_model_cannot(
         train_lib.train(dataclasses.replace(config, steps=20, latent_dim=4))
 
 
-def test_time_budget_and_stopping_rules_are_recorded(tmp_path):
+def test_time_budget_and_stopping_rules_are_recorded(make_config, tmp_path):
     timed = train_lib.train(
-        _config(tmp_path, steps=None, epochs=50, max_train_minutes=1e-4)
+        make_config(steps=None, epochs=50, max_train_minutes=1e-4)
     )
     assert timed.stop_reason == train_lib.STOP_TIME
     assert 1 <= timed.steps < 250
     again = train_lib.train(
-        _config(tmp_path, steps=None, epochs=50, max_train_minutes=1e-4)
+        make_config(steps=None, epochs=50, max_train_minutes=1e-4)
     )
     assert again.steps_this_run == 0 and again.stop_reason == "time"
 
     # Within 0.49 of 0.5 is always true: stops at the first epoch end.
-    rule = _config(
-        tmp_path,
+    rule = make_config(
         workdir=os.fspath(tmp_path / "rule"),
         steps=100,
         equilibrium_tolerance=0.49,
@@ -166,21 +164,20 @@ def test_time_budget_and_stopping_rules_are_recorded(tmp_path):
     assert (resumed.steps, resumed.stop_reason) == (7, "steps")
 
 
-def test_bad_settings_fail_before_anything_is_written(tmp_path):
+def test_bad_settings_fail_before_anything_is_written(make_config, tmp_path):
     run = tmp_path / "run"
     with pytest.raises(ConfigError, match="Did you mean"):
-        train_lib.train(_config(tmp_path, dataset="fashon_mnist"))
+        train_lib.train(make_config(dataset="fashon_mnist"))
     with pytest.raises(ConfigError, match="`architecture`"):
-        train_lib.train(_config(tmp_path, architecture="dcgan"))
+        train_lib.train(make_config(architecture="dcgan"))
     foreign = tmp_path / "served"
     foreign.mkdir()
     with pytest.raises(ConfigError, match="overwrite_export"):
-        train_lib.train(_config(tmp_path, export_dir=os.fspath(foreign)))
+        train_lib.train(make_config(export_dir=os.fspath(foreign)))
     assert not run.exists()
     with pytest.raises(data.DatasetUnavailableError, match="not prepared"):
         train_lib.train(
-            _config(
-                tmp_path,
+            make_config(
                 dataset="mnist",
                 data_dir=os.fspath(tmp_path / "empty"),
             )
@@ -188,8 +185,7 @@ def test_bad_settings_fail_before_anything_is_written(tmp_path):
     assert not run.exists()
 
     result = train_lib.train(
-        _config(
-            tmp_path,
+        make_config(
             steps=2,
             export_dir=os.fspath(foreign),
             overwrite_export=True,
@@ -199,8 +195,8 @@ def test_bad_settings_fail_before_anything_is_written(tmp_path):
     assert os.path.exists(foreign / "saved_model.pb")
 
 
-def test_a_run_under_a_strategy_resumes_and_exports(tmp_path):
-    config = _config(tmp_path, steps=5, strategy="mirrored")
+def test_a_run_under_a_strategy_resumes_and_exports(make_config, tmp_path):
+    config = make_config(steps=5, strategy="mirrored")
     first = train_lib.train(config)
     assert first.steps == 5
     # A step is the same computation on any replica count: a mirrored
@@ -211,9 +207,9 @@ def test_a_run_under_a_strategy_resumes_and_exports(tmp_path):
 
 
 def test_workers_other_than_the_chief_write_nothing_to_the_workdir(
-    tmp_path, monkeypatch
+    make_config, tmp_path, monkeypatch
 ):
-    config = _config(tmp_path, steps=5)
+    config = make_config(steps=5)
     train_lib.train(config)
     run = config.workdir
 
@@ -229,3 +225,48 @@ def test_workers_other_than_the_chief_write_nothing_to_the_workdir(
     # It resumed from the chief's checkpoint and trained, elsewhere.
     assert (result.resumed_from, result.steps) == (5, 8)
     assert snapshot() == before
+
+
+def test_a_time_budget_ends_the_progress_line_at_the_steps_run(
+    make_config, monkeypatch, capsys
+):
+    now = [0.0]
+    monkeypatch.setattr(clock_lib.time, "monotonic", lambda: now[0])
+
+    class Tick(keras.callbacks.Callback):
+        """Twenty seconds per step on the faked clock."""
+
+        def on_train_batch_end(self, batch, logs=None):
+            now[0] += 20.0
+
+    config = make_config(steps=None, max_train_minutes=1.0)
+    result = train_lib.train(config, callbacks=[Tick()], verbose=2)
+    # The budget sees 60 s spent at the end of the fourth step.
+    assert result.stop_reason == train_lib.STOP_TIME and result.steps == 4
+    lines = capsys.readouterr().out.splitlines()
+    progress = [line for line in lines if "/5 - " in line]
+    assert [line.split()[0] for line in progress] == ["4/5"], lines
+
+
+def test_build_gan_reads_what_it_is_not_given(make_config):
+    config = make_config(lr_decay_fraction=0.5, steps=8)
+    gan = build.build_gan(config)
+    assert gan.compiled and gan.latent_dim == 3
+    assert _decay_steps(gan) == 8  # the config's budget
+    spec = plan.dataset_spec(config)
+    assert _decay_steps(build.build_gan(config, spec, total_steps=20)) == 20
+
+
+def _decay_steps(gan):
+    schedule = gan.g_optimizer.get_config()["learning_rate"]
+    assert schedule["class_name"] == "ConstantThenLinearDecay"
+    return schedule["config"]["total_steps"]
+
+
+def test_dtype_policy_is_set_within_its_block_only():
+    before = keras.config.dtype_policy().name
+    with build.dtype_policy("mixed_bfloat16"):
+        assert keras.config.dtype_policy().name == "mixed_bfloat16"
+    assert keras.config.dtype_policy().name == before
+    with build.dtype_policy(None):
+        assert keras.config.dtype_policy().name == before

@@ -2,6 +2,7 @@
 evaluations during training."""
 
 import dataclasses
+import functools
 import os
 
 import keras
@@ -12,17 +13,16 @@ import tensorflow as tf
 from keras_gan import checkpoints, export
 from keras_gan.callbacks.metrics_log import read_log
 from keras_gan.training import precision, train_lib, workdir
-from keras_gan.training.config import ConfigError, TrainConfig
+from keras_gan.training.config import ConfigError
 
 
-def _config(tmp_path, name="run", **overrides):
-    settings = dict(
-        dataset="ring",
-        hidden_units=(8,),
-        latent_dim=3,
-        batch_size=16,
+@pytest.fixture
+def make_config(ring_config):
+    """The tiny ring run of tests/conftest.py with every option of this
+    file: learning rates, a weight average, a decay and evaluations."""
+    return functools.partial(
+        ring_config,
         steps=12,
-        steps_per_epoch=5,
         log_every_n_steps=2,
         num_samples=50,
         g_learning_rate=1e-3,
@@ -31,10 +31,7 @@ def _config(tmp_path, name="run", **overrides):
         lr_decay_fraction=0.5,
         eval_every_n_epochs=2,
         eval_num_samples=300,
-        workdir=os.fspath(tmp_path / name),
     )
-    settings.update(overrides)
-    return TrainConfig(**settings)
 
 
 def _restore(workdir):
@@ -43,8 +40,8 @@ def _restore(workdir):
     return gan
 
 
-def test_average_decay_and_evaluations(tmp_path):
-    config = _config(tmp_path)
+def test_average_decay_and_evaluations(make_config, tmp_path):
+    config = make_config()
     result = train_lib.train(config)
     gan = _restore(config.workdir)
 
@@ -88,8 +85,10 @@ class _RecordGenerator(keras.callbacks.Callback):
         self.weights.append(self.model.generator.get_weights())
 
 
-def test_a_resumed_run_continues_the_saved_average(tmp_path, crash_at):
-    config = _config(tmp_path, eval_every_n_epochs=None)
+def test_a_resumed_run_continues_the_saved_average(
+    make_config, tmp_path, crash_at
+):
+    config = make_config(eval_every_n_epochs=None)
     with pytest.raises(KeyboardInterrupt):
         train_lib.train(config, callbacks=[crash_at(step=7)])
     average = _restore(config.workdir).generator_ema.get_weights()  # step 5
@@ -108,8 +107,8 @@ def test_a_resumed_run_continues_the_saved_average(tmp_path, crash_at):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
 
 
-def test_a_longer_budget_on_resume_stretches_the_decay(tmp_path):
-    config = _config(tmp_path, eval_every_n_epochs=None)
+def test_a_longer_budget_on_resume_stretches_the_decay(make_config, tmp_path):
+    config = make_config(eval_every_n_epochs=None)
     train_lib.train(config)
     longer = train_lib.train(dataclasses.replace(config, steps=20))
     assert longer.steps == 20
@@ -118,19 +117,20 @@ def test_a_longer_budget_on_resume_stretches_the_decay(tmp_path):
     assert float(gan.g_optimizer.learning_rate) == pytest.approx(1e-5)
 
 
-def test_invalid_settings_are_refused_before_anything_is_written(tmp_path):
+def test_invalid_settings_are_refused_before_anything_is_written(
+    make_config, tmp_path
+):
     with pytest.raises(ConfigError, match="lr_decay_fraction"):
-        _config(tmp_path, steps=None, max_train_minutes=1.0)
+        make_config(steps=None, max_train_minutes=1.0)
     with pytest.raises(ConfigError, match="lr_decay_fraction"):
-        _config(tmp_path, lr_decay_fraction=1.5)
+        make_config(lr_decay_fraction=1.5)
     with pytest.raises(ConfigError, match="ema_decay"):
-        _config(tmp_path, ema_decay=1.0)
+        make_config(ema_decay=1.0)
     with pytest.raises(ConfigError, match="eval_every_n_epochs"):
-        _config(tmp_path, eval_every_n_epochs=0)
+        make_config(eval_every_n_epochs=0)
     with pytest.raises(ConfigError, match="Cannot evaluate 'digits'"):
         train_lib.train(
-            _config(
-                tmp_path,
+            make_config(
                 dataset="digits",
                 image_size=32,
                 architecture="dcgan",
@@ -141,11 +141,9 @@ def test_invalid_settings_are_refused_before_anything_is_written(tmp_path):
 
 
 def test_bfloat16_mixed_precision_trains_resumes_and_exports_float32(
-    tmp_path, monkeypatch
+    make_config, tmp_path, monkeypatch
 ):
-    config = _config(
-        tmp_path, mixed_precision="bfloat16", eval_every_n_epochs=None
-    )
+    config = make_config(mixed_precision="bfloat16", eval_every_n_epochs=None)
     result = train_lib.train(config)
     gan = _restore(config.workdir)
     for model in (gan.generator, gan.generator_ema, gan.discriminator):

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import keras_gan
-from keras_gan.callbacks import time_budget
+from keras_gan import clock as clock_lib
 from keras_gan.callbacks.time_budget import TimeBudget
 from keras_gan.models import mlp_discriminator, mlp_generator
 
@@ -21,7 +21,7 @@ class _Clock:
 @pytest.fixture
 def clock(monkeypatch):
     clock = _Clock()
-    monkeypatch.setattr(time_budget.time, "monotonic", clock)
+    monkeypatch.setattr(clock_lib.time, "monotonic", clock)
     return clock
 
 
@@ -80,3 +80,21 @@ def test_no_stop_within_budget(clock):
 def test_invalid_arguments(kwargs, name):
     with pytest.raises(ValueError, match=f"argument `{name}`"):
         TimeBudget(**kwargs)
+
+
+def test_reads_a_clock_its_owner_runs(clock):
+    gan = _gan()
+    shared = clock_lib.TrainingClock(elapsed_seconds=2)
+    budget = TimeBudget(max_seconds=7, clock=shared)
+    with shared:
+        _fit(gan, [_Tick(clock), budget], epochs=3)
+        # The budget left the owner's clock running after fit.
+        assert shared.running
+        clock.now += 10.0
+    assert gan.generator_steps == 5 and budget.stopped_step == 5
+    assert shared.elapsed_seconds == 17 and not shared.running
+
+
+def test_elapsed_seconds_and_clock_are_exclusive():
+    with pytest.raises(ValueError, match="`elapsed_seconds` or `clock`"):
+        TimeBudget(5, elapsed_seconds=1, clock=clock_lib.TrainingClock())
