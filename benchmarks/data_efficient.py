@@ -49,7 +49,7 @@ from keras_gan import files, plots
 from keras_gan.callbacks import TimeBudget
 from keras_gan.metrics import scoring
 from keras_gan.metrics.fashion_mnist_idx import load_fashion_mnist_idx
-from keras_gan.training import precision
+from keras_gan.training import build, precision
 
 __all__ = [
     "FIGURES",
@@ -164,13 +164,8 @@ RECIPES = {
 def build_gan(recipe, image_shape=(28, 28, 1), seed=0):
     """The compiled `GAN` of a recipe (its players built under the
     recipe's mixed-precision policy)."""
-    # Here, not at the top: the study's scoring and command line stay
-    # clear of the training application, which only building needs.
-    from keras_gan.training import train_lib
-
     keras.utils.set_random_seed(seed)
-    mixed = precision.resolve(recipe.mixed_precision)
-    with train_lib._dtype_policy(mixed and f"mixed_{mixed}"):
+    with build.dtype_policy(build.policy_name(recipe.mixed_precision)):
         generator, discriminator = keras_gan.models.build_pair(
             recipe.architecture,
             image_shape,

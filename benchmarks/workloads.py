@@ -328,10 +328,10 @@ def build_players(workload, seed=0, dtype_policy=None):
     """
     # Here, not at the top: `import benchmarks` stays clear of the training
     # application, which only building under a policy needs.
-    from keras_gan.training import train_lib
+    from keras_gan.training import build
 
     keras.utils.set_random_seed(seed)
-    with train_lib._dtype_policy(dtype_policy):
+    with build.dtype_policy(dtype_policy):
         return _players(workload)
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from benchmarks import quality
-from keras_gan.training import train_lib
+from keras_gan.training import build_gan
 from keras_gan.training.config import TrainConfig
 
 TINY_MIXTURE_FLAGS = (
@@ -93,8 +93,7 @@ def test_the_plain_dcgan_starts_from_the_presets_initial_weights(
         seed=0,
         workdir=os.fspath(tmp_path / "run"),
     )
-    spec = train_lib._dataset_spec(config)
-    ours = train_lib._build_gan(config, spec, config.architecture, 10)
+    ours = build_gan(config, total_steps=10)
     plain = quality.build_plain_trainer(seed=0)
     for player in ("generator", "discriminator"):
         pairs = zip(
