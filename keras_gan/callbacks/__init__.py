@@ -19,6 +19,7 @@ from keras_gan.callbacks.step_budget import StepBudget
 from keras_gan.callbacks.time_budget import TimeBudget
 from keras_gan.callbacks.training_curves import TrainingCurves
 from keras_gan.models.generator_ema import GeneratorEMA
+from keras_gan.progbar import ProgbarLogger
 
 __all__ = [
     "EquilibriumStopping",
@@ -28,6 +29,7 @@ __all__ = [
     "LossThreshold",
     "MetricsLog",
     "PeriodicCheckpoint",
+    "ProgbarLogger",
     "SampleGrid",
     "StepBudget",
     "TerminateOnNonFinite",

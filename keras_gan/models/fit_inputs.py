@@ -3,10 +3,12 @@ and the callbacks a GAN adds to the caller's."""
 
 import warnings
 
+import keras
 import tensorflow as tf
 
 from keras_gan.models import keras_callbacks, player_checks, real_batches
 from keras_gan.models.generator_ema import GeneratorEMA
+from keras_gan.progbar import ProgbarLogger
 
 __all__ = [
     "check_steps_per_epoch",
@@ -93,12 +95,20 @@ def fit_data(
     return dataset, validation_data
 
 
-def fit_callbacks(gan, callbacks):
+def fit_callbacks(gan, callbacks, verbose="auto"):
     """The callbacks `gan.fit` runs: the caller's, adapted to a GAN (see
     `keras_callbacks.adapt_callbacks`), after the `GeneratorEMA` that
-    keeps the GAN's own average when it has one."""
+    keeps the GAN's own average when it has one, and, when `verbose`
+    asks for a progress bar and the caller gave none, a
+    `keras_gan.progbar.ProgbarLogger`: an epoch a callback cuts short
+    ends its line at the steps that ran."""
     if gan.generator_ema is not None:
         callbacks = _with_average_callback(callbacks, gan.ema_decay)
+    callbacks = list(callbacks or [])
+    if verbose != 0 and not any(
+        isinstance(c, keras.callbacks.ProgbarLogger) for c in callbacks
+    ):
+        callbacks.append(ProgbarLogger())
     return keras_callbacks.adapt_callbacks(callbacks, gan)
 
 

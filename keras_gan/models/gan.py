@@ -577,7 +577,7 @@ class GAN(keras.Model):
             kwargs["validation_data"] = validation_data
         kwargs["shuffle"] = False  # tf.data datasets shuffle themselves
         kwargs["callbacks"] = fit_inputs.fit_callbacks(
-            self, kwargs.get("callbacks")
+            self, kwargs.get("callbacks"), kwargs.get("verbose", "auto")
         )
         # Variables made here must be mirrored like the model's.
         with self.distribute_strategy.scope():

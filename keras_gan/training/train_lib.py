@@ -54,9 +54,9 @@ import os
 import time
 
 from keras_gan import checkpoints, distribute, files
-from keras_gan.callbacks.progbar_logger import ProgbarLogger
 from keras_gan.checkpoints import CheckpointError, NonFiniteWeightsError
 from keras_gan.clock import TrainingClock
+from keras_gan.progbar import ProgbarLogger
 from keras_gan.training import (
     build,
     lock,

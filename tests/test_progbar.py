@@ -3,13 +3,14 @@ many steps ran."""
 
 import re
 
+import keras
 import numpy as np
 import pytest
 
 import keras_gan
-from keras_gan.callbacks.progbar_logger import ProgbarLogger
 from keras_gan.callbacks.step_budget import StepBudget
 from keras_gan.models import mlp_discriminator, mlp_generator
+from keras_gan.progbar import ProgbarLogger
 
 
 def _fit(callbacks, verbose, epochs=1):
@@ -46,7 +47,13 @@ def test_whole_epochs_end_at_their_target(capsys):
     ]
 
 
-def test_keras_own_bar_ends_a_cut_epoch_at_its_target(capsys):
-    # What ProgbarLogger is for: Keras's bar claims every step ran.
+def test_gan_fit_uses_it_unless_given_a_bar(capsys):
     _fit([StepBudget(12)], verbose=2)
+    assert capsys.readouterr().out.lstrip().startswith("12/100")
+    # A bar of the caller's own is kept: Keras's claims every step ran,
+    # which is what this class is for.
+    _fit([StepBudget(12), keras.callbacks.ProgbarLogger()], verbose=2)
     assert capsys.readouterr().out.lstrip().startswith("100/100")
+    # verbose=0: no bar at all.
+    _fit([StepBudget(12)], verbose=0)
+    assert capsys.readouterr().out == ""
