@@ -56,7 +56,6 @@ import time
 from keras_gan import checkpoints, distribute, files
 from keras_gan.checkpoints import CheckpointError, NonFiniteWeightsError
 from keras_gan.clock import TrainingClock
-from keras_gan.progbar import ProgbarLogger
 from keras_gan.training import (
     build,
     lock,
@@ -217,10 +216,7 @@ def _train(config, callbacks, verbose, cleanup):
                 clock=clock,
                 scorer=scorer,
                 fresh_discriminator_inputs=fresh_discriminator,
-                # Keras's own bar would end a cut epoch at its target.
-                extra_callbacks=[*callbacks, ProgbarLogger()]
-                if verbose
-                else callbacks,
+                extra_callbacks=callbacks,
                 verbose=verbose,
             )
             reason = _fit(
