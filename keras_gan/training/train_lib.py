@@ -66,6 +66,7 @@ import time
 import keras
 
 from keras_gan import (
+    checkpoints,
     data,
     distribute,
     export,
@@ -94,7 +95,6 @@ from keras_gan.checkpoints import (
 )
 from keras_gan.models.gan import GAN
 from keras_gan.training import (
-    checkpoints,
     lock,
     precision,
     preemption,
