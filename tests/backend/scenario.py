@@ -151,6 +151,42 @@ def changed_variables():
     )
 
 
+def changed_augmented_variables():
+    """The variables one compiled step of an image GAN with ADA changes
+    (its probability's accumulators), and whether DiffAugment trains."""
+    rng = np.random.default_rng(6)
+    changed = {}
+    for augment in ("ada", "diffaugment"):
+        keras.utils.set_random_seed(6)
+        z = keras.Input((LATENT,))
+        images = layers.Reshape((4, 4, 1))(layers.Dense(16)(z))
+        generator = keras.Model(z, images)
+        x = keras.Input((4, 4, 1))
+        logits = layers.Dense(1)(layers.Flatten()(x))
+        gan = keras_gan.GAN(
+            generator,
+            keras.Model(x, logits),
+            discriminator_steps=K,
+            seed=6,
+            augment=augment,
+        )
+        gan.compile(penalties=["r1"])
+        gan.build()
+        # Every real output positive, on every backend whatever the
+        # augmentation draws: ADA's sum of their signs moves.
+        gan.discriminator.layers[-1].bias.assign([5.0])
+        variables = _all_variables(gan)
+        before = [ops.convert_to_numpy(v.value) for v in variables]
+        x = rng.standard_normal((K * BATCH, 4, 4, 1)).astype("float32")
+        gan.fit(x, batch_size=BATCH, verbose=0)
+        changed[augment] = sorted(
+            v.path
+            for v, old in zip(variables, before)
+            if not np.array_equal(ops.convert_to_numpy(v.value), old)
+        )
+    return changed
+
+
 def fixed_players():
     """Whether an update changed the other player's trainable weights."""
     rng = np.random.default_rng(3)
@@ -231,6 +267,7 @@ def main(directory, load_others=False):
             "unconditional": parity(None),
             "conditional": parity(CLASSES),
             "changed": changed_variables(),
+            "changed_augmented": changed_augmented_variables(),
             "fixed": fixed_players(),
         }
         save(directory, backend)

@@ -133,6 +133,20 @@ def test_step_changes_the_variables_tensorflow_changes(results, backend):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("backend", OTHERS)
+def test_augmented_step_changes_the_variables_tensorflow_changes(
+    results, backend
+):
+    expected = results["tensorflow"]["changed_augmented"]
+    assert any(path.endswith("sign_sum") for path in expected["ada"])
+    assert any(
+        path.endswith("seed_generator_state")
+        for path in expected["diffaugment"]
+    )
+    assert results[backend]["changed_augmented"] == expected
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_each_update_leaves_the_other_player_fixed(results, backend):
     assert results[backend]["fixed"] == {
