@@ -60,7 +60,7 @@ def _set_weights(model, rng):
         variable.assign(values.astype("float32"))
 
 
-def _gan(num_classes, penalties=("r1",), seed=0):
+def _gan(num_classes, penalties=("r1",), seed=0, ema_decay=None):
     keras.utils.set_random_seed(seed)
     generator, discriminator = _players(num_classes)
     gan = keras_gan.GAN(
@@ -69,11 +69,14 @@ def _gan(num_classes, penalties=("r1",), seed=0):
         discriminator_steps=K,
         seed=seed,
         num_classes=num_classes,
+        ema_decay=ema_decay,
     )
     gan.build()
     rng = np.random.default_rng(seed)
     _set_weights(generator, rng)
     _set_weights(discriminator, rng)
+    if ema_decay is not None:
+        gan.generator_ema.set_weights(generator.get_weights())
     gan.compile(
         g_optimizer=keras.optimizers.SGD(0.05),
         d_optimizer=keras.optimizers.SGD(0.05),
@@ -105,9 +108,10 @@ class _StepLogs(keras.callbacks.Callback):
 
 
 def parity(num_classes):
-    """Two steps with injected noise: losses per step and weights after."""
+    """Two steps with injected noise: losses per step, and weights and the
+    generator's average after them."""
     rng = np.random.default_rng(1)
-    gan = _gan(num_classes)
+    gan = _gan(num_classes, ema_decay=0.5)
     noise = rng.standard_normal((STEPS * (K + 1), BATCH, LATENT))
     queue = [ops.convert_to_tensor(z.astype("float32")) for z in noise]
     gan._noise = lambda batch_size: queue.pop(0)
@@ -120,10 +124,10 @@ def parity(num_classes):
         callbacks=[step_logs],
     )
     assert not queue and gan.generator_steps == STEPS
-    return {
-        "logs": step_logs.logs,
-        "weights": _numpy(gan.generator.weights + gan.discriminator.weights),
-    }
+    weights = _numpy(gan.generator.weights + gan.discriminator.weights)
+    average = _numpy(gan.generator_ema.weights)
+    weights.update({f"average:{path}": v for path, v in average.items()})
+    return {"logs": step_logs.logs, "weights": weights}
 
 
 def _all_variables(gan):

@@ -105,7 +105,8 @@ def _assert_same_step(reference, other):
 def test_step_matches_tensorflow(results, backend, scenario):
     """k = 2, R1, spectral norm in D, batch normalisation in G (and a
     conditional pair): the same weights, batches and noise give the same
-    logged losses after each of two steps and the same weights after them.
+    logged losses after each of two steps, and the same weights and
+    generator average (`ema_decay`) after them.
     """
     reference = results["tensorflow"][scenario]
     # The steps moved the weights: a backend that skipped an update could
