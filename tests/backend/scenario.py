@@ -226,6 +226,21 @@ def fixed_players():
     return moved
 
 
+def several_steps_per_execution():
+    """Two steps in one execution: trained, or the error that refused it
+    (PyTorch's trainer runs one step per call)."""
+    rng = np.random.default_rng(7)
+    gan = _gan(None)
+    gan.compile(run_eagerly=False, steps_per_execution=2)
+    x = rng.standard_normal((2 * K * BATCH, FEATURES)).astype("float32")
+    try:
+        gan.fit(x, batch_size=BATCH, steps_per_epoch=2, verbose=0)
+        error = None
+    except ValueError as refusal:
+        error = str(refusal)
+    return {"error": error, "generator_steps": gan.generator_steps}
+
+
 def save(directory, backend):
     """Trains one step, saves, and records `generator(z)`."""
     rng = np.random.default_rng(4)
@@ -273,6 +288,7 @@ def main(directory, load_others=False):
             "changed": changed_variables(),
             "changed_augmented": changed_augmented_variables(),
             "fixed": fixed_players(),
+            "steps_per_execution": several_steps_per_execution(),
         }
         save(directory, backend)
         suffix = ""

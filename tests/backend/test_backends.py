@@ -159,6 +159,19 @@ def test_each_update_leaves_the_other_player_fixed(results, backend):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_several_steps_per_execution(results, backend):
+    """Run on TensorFlow and JAX; refused on PyTorch before any step."""
+    result = results[backend]["steps_per_execution"]
+    if backend == "torch":
+        assert "steps_per_execution" in result["error"]
+        assert "PyTorch" in result["error"]
+        assert result["generator_steps"] == 0
+    else:
+        assert result == {"error": None, "generator_steps": 2}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_keras_file_saved_on_one_backend_loads_on_another(results, backend):
     loaded = results[backend]["loaded"]
     assert set(loaded) == set(BACKENDS) - {backend}
