@@ -111,7 +111,12 @@ def parity(num_classes):
     """Two steps with injected noise: losses per step, and weights and the
     generator's average after them."""
     rng = np.random.default_rng(1)
-    gan = _gan(num_classes, ema_decay=0.5)
+    # The conditional pair with lazy R1 (every other discriminator update:
+    # both branches of its condition run).
+    penalties = ("r1",)
+    if num_classes is not None:
+        penalties = (keras_gan.losses.R1Penalty(1.0, interval=2),)
+    gan = _gan(num_classes, penalties, ema_decay=0.5)
     noise = rng.standard_normal((STEPS * (K + 1), BATCH, LATENT))
     queue = [ops.convert_to_tensor(z.astype("float32")) for z in noise]
     gan._noise = lambda batch_size: queue.pop(0)

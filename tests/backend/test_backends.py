@@ -104,9 +104,9 @@ def _assert_same_step(reference, other):
 @pytest.mark.parametrize("scenario", ["unconditional", "conditional"])
 def test_step_matches_tensorflow(results, backend, scenario):
     """k = 2, R1, spectral norm in D, batch normalisation in G (and a
-    conditional pair): the same weights, batches and noise give the same
-    logged losses after each of two steps, and the same weights and
-    generator average (`ema_decay`) after them.
+    conditional pair with lazy R1): the same weights, batches and noise
+    give the same logged losses after each of two steps, and the same
+    weights and generator average (`ema_decay`) after them.
     """
     reference = results["tensorflow"][scenario]
     # The steps moved the weights: a backend that skipped an update could
