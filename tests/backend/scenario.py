@@ -22,6 +22,7 @@ import sys
 
 import keras
 import numpy as np
+import tensorflow as tf
 from keras import layers, ops
 
 import keras_gan
@@ -197,7 +198,8 @@ def changed_augmented_variables():
 
 
 def fixed_players():
-    """Whether an update changed the other player's trainable weights."""
+    """Whether an update changed the other player's trainable weights
+    (training on a `tf.data.Dataset`), and the logged keys."""
     rng = np.random.default_rng(3)
     gan = _gan(None)
     moved = {"generator_in_d_update": False, "discriminator_in_g_update": False}
@@ -223,7 +225,10 @@ def fixed_players():
         "discriminator_in_g_update",
     )
     x = rng.standard_normal((K * BATCH, FEATURES)).astype("float32")
-    gan.fit(x, batch_size=BATCH, verbose=0)
+    dataset = tf.data.Dataset.from_tensor_slices(x).batch(BATCH)
+    history = gan.fit(dataset, verbose=0)
+    moved["logged"] = sorted(history.history)
+    moved["generator_steps"] = gan.generator_steps
     # PyTorch: gradients are asked for, never accumulated into `.grad`.
     moved["accumulated_grad"] = any(
         getattr(v.value, "grad", None) is not None for v in gan.variables

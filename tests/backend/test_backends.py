@@ -154,6 +154,9 @@ def test_each_update_leaves_the_other_player_fixed(results, backend):
         "generator_in_d_update": False,
         "discriminator_in_g_update": False,
         "accumulated_grad": False,
+        # docs/contracts.md, "Logged keys".
+        "logged": ["d_fake", "d_loss", "d_real", "g_loss", "r1_penalty"],
+        "generator_steps": 1,
     }
 
 
