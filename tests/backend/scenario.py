@@ -112,9 +112,9 @@ def parity(num_classes):
     """Two steps with injected noise: losses per step, and weights and the
     generator's average after them."""
     rng = np.random.default_rng(1)
-    # The conditional pair with lazy R1 (every other discriminator update:
-    # both branches of its condition run).
-    penalties = ("r1",)
+    # R1 and LeCam (its moving averages); the conditional pair with lazy R1
+    # (every other discriminator update: both branches of its condition).
+    penalties = ("r1", "lecam")
     if num_classes is not None:
         penalties = (keras_gan.losses.R1Penalty(1.0, interval=2),)
     gan = _gan(num_classes, penalties, ema_decay=0.5)

@@ -103,8 +103,8 @@ def _assert_same_step(reference, other):
 @pytest.mark.parametrize("backend", OTHERS)
 @pytest.mark.parametrize("scenario", ["unconditional", "conditional"])
 def test_step_matches_tensorflow(results, backend, scenario):
-    """k = 2, R1, spectral norm in D, batch normalisation in G (and a
-    conditional pair with lazy R1): the same weights, batches and noise
+    """k = 2, R1 and LeCam, spectral norm in D, batch normalisation in G
+    (and a conditional pair with lazy R1): the same weights, batches and noise
     give the same logged losses after each of two steps, and the same
     weights and generator average (`ema_decay`) after them.
     """
