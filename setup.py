@@ -37,6 +37,9 @@ setuptools.setup(
     extras_require={
         "cpu": ["tensorflow-cpu>=2.16"],
         "gpu": ["tensorflow[and-cuda]>=2.16"],
+        # The other Keras backends keras_gan trains on (KERAS_BACKEND).
+        "jax": ["jax>=0.4.30"],
+        "torch": ["torch>=2.1"],
         # bin/benchmark's memory figures.
         "benchmark": ["psutil>=5.9"],
         # The tests cover benchmarks/ too.

@@ -40,6 +40,7 @@ import os
 import shutil
 import tempfile
 
+import keras
 import tensorflow as tf
 
 __all__ = [
@@ -244,8 +245,23 @@ def per_replica_batch_size(global_batch_size, strategy=None):
 # -- Inside a replica --
 
 
+class _SingleDevice:
+    """The `distribute_strategy` of a GAN off TensorFlow: one device, whose
+    scope changes nothing (`tf.distribute` is TensorFlow's)."""
+
+    num_replicas_in_sync = 1
+
+    def scope(self):
+        return contextlib.nullcontext()
+
+
+SINGLE_DEVICE = _SingleDevice()
+
+
 def _replica_context():
     """The replica context when running inside a multi-replica step."""
+    if keras.backend.backend() != "tensorflow":
+        return None  # the helpers below are then the identity
     context = tf.distribute.get_replica_context()
     if context is None or context.num_replicas_in_sync == 1:
         return None

@@ -215,8 +215,10 @@ class AdaptiveAugment(Augmentation):
         due = updates >= self.interval
         r_t = sign_sum / updates
         step = ops.sign(r_t - self.target) * batch * updates / self.speed_images
-        self.p.assign(ops.where(due, ops.clip(self.p + step, 0.0, 1.0), self.p))
-        self.r_t.assign(ops.where(due, r_t, self.r_t))
+        # Values, not variables: `where` takes tensors on every backend.
+        p, previous_r_t = (ops.convert_to_tensor(v) for v in (self.p, self.r_t))
+        self.p.assign(ops.where(due, ops.clip(p + step, 0.0, 1.0), p))
+        self.r_t.assign(ops.where(due, r_t, previous_r_t))
         self.sign_sum.assign(ops.where(due, 0.0, sign_sum))
         self.updates.assign(ops.where(due, 0.0, updates))
 

@@ -5,7 +5,6 @@ the caller), so it is a pure function of both and differentiable in the
 images. Images are in `[-1, 1]`, as keras_gan's pipelines hold them.
 """
 
-import tensorflow as tf
 from keras import ops
 
 __all__ = [
@@ -47,8 +46,14 @@ def _shift_axis(images, shift, axis):
         ops.cast(shift, "int32"), (-1, 1)
     )
     inside = ops.logical_and(source >= 0, source < size)
-    gathered = tf.gather(
-        images, ops.clip(source, 0, size - 1), axis=axis, batch_dims=1
+    index = ops.reshape(
+        ops.clip(source, 0, size - 1),
+        (-1, size, 1, 1) if axis == 1 else (-1, 1, size, 1),
+    )
+    # Row (column) `source[i, j]` of image i, for every column (row) and
+    # channel: a gather, the same values on every backend.
+    gathered = ops.take_along_axis(
+        images, ops.broadcast_to(index, ops.shape(images)), axis=axis
     )
     mask = ops.cast(inside, images.dtype)
     mask = ops.reshape(

@@ -1,10 +1,9 @@
 """Discriminator regularisers that compose with any adversarial loss."""
 
 import keras
-import tensorflow as tf
 from keras import ops
 
-from keras_gan import distribute
+from keras_gan import backend, distribute
 
 __all__ = [
     "DiscriminatorPenalty",
@@ -21,13 +20,14 @@ _NORM_EPSILON = 1e-10
 
 def _squared_input_gradient_norm(discriminator, inputs):
     """Per-example `||grad_x sum D(x)||^2`, for inputs of any rank."""
-    with tf.GradientTape() as tape:
-        tape.watch(inputs)
+
+    def total(inputs):
         outputs = discriminator(inputs, training=True)
         # Summing over the batch gives each example its own gradient, since
         # examples do not interact (no batch normalisation in the critic).
-        total = ops.sum(ops.cast(outputs, "float32"))
-    gradients = ops.cast(tape.gradient(total, inputs), "float32")
+        return ops.sum(ops.cast(outputs, "float32"))
+
+    gradients = ops.cast(backend.input_gradient(total, inputs), "float32")
     axes = list(range(1, len(gradients.shape)))
     return ops.sum(ops.square(gradients), axis=axes)
 

@@ -8,7 +8,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gan import augment as augment_module
-from keras_gan import distribute
+from keras_gan import backend, distribute
 from keras_gan import losses as losses_module
 from keras_gan.arguments import check_positive_int
 from keras_gan.augment.base import AugmentedDiscriminator
@@ -35,7 +35,7 @@ def _default_optimizer():
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
-class GAN(keras.Model):
+class GAN(backend.GANTrainer, keras.Model):
     """A generative adversarial network trained with `fit`.
 
     Each training step follows the algorithm of Goodfellow et al. (2014):
@@ -595,7 +595,7 @@ class GAN(keras.Model):
         fit_inputs.warn_if_diverged(history)
         return history
 
-    def train_step(self, data):
+    def _train_step(self, data):
         # [batch, k, ...]: batch-major, see real_batches; a conditional
         # GAN's element is (samples [batch, k, ...], labels [batch, k]).
         real, labels = data if self.conditional else (data, None)
@@ -624,7 +624,7 @@ class GAN(keras.Model):
                     tracker.update_state(value)
         return distribute.step_logs(self.metrics, self.distribute_strategy)
 
-    def test_step(self, data):
+    def _test_step(self, data):
         labels = None
         if self.conditional:
             real, labels = real_batches.labelled_part(data)
@@ -771,7 +771,8 @@ class GAN(keras.Model):
                 self.generator, self._noise(ops.shape(real)[0]), labels, True
             )
         variables = self.discriminator.trainable_variables
-        with tf.GradientTape() as tape:
+
+        def loss():
             d_loss, penalty_values, real_out, fake_out = (
                 self._discriminator_loss(real, generated, labels, True)
             )
@@ -780,14 +781,17 @@ class GAN(keras.Model):
             scaled = self.d_optimizer.scale_loss(
                 distribute.scale_loss_for_replicas(d_loss)
             )
-        gradients = tape.gradient(scaled, variables)
-        self.d_optimizer.apply_gradients(zip(gradients, variables))
-        self._track_discriminator(d_loss, penalty_values, real_out, fake_out)
+            return scaled, (d_loss, penalty_values, real_out, fake_out)
+
+        (_, outputs), gradients = backend.value_and_grad(loss, variables)()
+        backend.apply(self.d_optimizer, gradients, variables)
+        self._track_discriminator(*outputs)
 
     def _generator_update(self, batch_size, labels=None):
         advance_power_iterations(self.generator)
         variables = self.generator.trainable_variables
-        with tf.GradientTape() as tape:
+
+        def loss():
             generated = self._generate(
                 self.generator, self._noise(batch_size), labels, True
             )
@@ -802,10 +806,12 @@ class GAN(keras.Model):
             scaled = self.g_optimizer.scale_loss(
                 distribute.scale_loss_for_replicas(g_loss)
             )
+            return scaled, g_loss
+
         # Only the generator's variables are differentiated and updated:
         # the discriminator is fixed during this update.
-        gradients = tape.gradient(scaled, variables)
-        self.g_optimizer.apply_gradients(zip(gradients, variables))
+        (_, g_loss), gradients = backend.value_and_grad(loss, variables)()
+        backend.apply(self.g_optimizer, gradients, variables)
         (g_loss,) = distribute.mean_over_replicas([g_loss])
         self.g_loss_tracker.update_state(g_loss)
 

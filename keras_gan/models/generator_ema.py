@@ -131,14 +131,16 @@ class GeneratorEMA(callbacks.Callback):
 
 
 def _make_update(pairs):
-    @tf.function
     def update(decay):
         for average, raw in pairs:
-            value = tf.cast(raw.value, tf.float32)
+            value = keras.ops.cast(raw.value, "float32")
             mixed = (
-                decay * tf.cast(average.value, tf.float32)
+                decay * keras.ops.cast(average.value, "float32")
                 + (1.0 - decay) * value
             )
-            average.assign(tf.cast(mixed, average.dtype))
+            average.assign(keras.ops.cast(mixed, average.dtype))
 
-    return update
+    if keras.backend.backend() == "tensorflow":
+        return tf.function(update)
+    # Elsewhere eagerly, with the decay as a number.
+    return lambda decay: update(float(decay))

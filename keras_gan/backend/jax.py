@@ -1,0 +1,280 @@
+"""JAX gradient plumbing: `jax.value_and_grad` inside a `StatelessScope`.
+
+Keras's JAX trainer compiles `train_step(state, data)`, a pure function of
+the model's state (the values of its variables) returning `(logs,
+new_state)`. Rather than writing the GAN's step a second time as a pure
+function, `GANTrainer.train_step` runs the one stateful step inside a
+`keras.StatelessScope` mapping every variable of the state to its value:
+reads of a variable see the scope's value, and assignments (optimizer
+updates, BatchNorm statistics, spectral norm's `u`, ADA's `p`, LeCam's
+averages, the seed generator's state, the metrics) are recorded in the
+scope, which becomes the new state. Only the gradient differs from the
+other backends: `value_and_grad` differentiates a function of the player's
+variables' values, substituted in the scope while it runs, and hands the
+other values its loss assigned back to the scope as outputs, so that no
+value traced for the gradient leaks out of `jax.value_and_grad`.
+
+The state carries the GAN's trainable and non-trainable variables, both
+players' optimizers' variables and, with the metrics' variables, the state
+of the penalties (`GAN._penalty_state`). A step that assigns a variable
+outside it would lose the assignment without a word; it is an error
+instead.
+"""
+
+import jax
+import keras
+
+from keras_gan import distribute
+
+__all__ = ["GANTrainer", "apply", "input_gradient", "value_and_grad"]
+
+_STATE_GROUPS = (
+    "trainable_variables",
+    "non_trainable_variables",
+    "optimizer_variables",
+    "metrics_variables",
+)
+
+# The scopes of the steps being run, innermost last.
+_scopes = []
+
+
+class GANTrainer:
+    """Runs the GAN's stateful step under Keras's JAX trainer.
+
+    Keras's JAX trainer keeps one optimizer's variables in its state; a GAN
+    has two. The state's optimizer part holds both players' optimizers'
+    variables, and its metrics part the penalties' state as well.
+    """
+
+    @property
+    def distribute_strategy(self):
+        # `tf.distribute` is TensorFlow's; JAX trains on one device here.
+        return distribute.SINGLE_DEVICE
+
+    def train_step(self, state, data):
+        return _stateless_step(self, self._train_step, state, data)
+
+    def test_step(self, state, data):
+        return _stateless_step(self, self._test_step, state, data)
+
+    def _state_variables(
+        self,
+        trainable_variables=False,
+        non_trainable_variables=False,
+        optimizer_variables=False,
+        metrics_variables=False,
+    ):
+        groups = []
+        if trainable_variables:
+            groups.append(list(self.trainable_variables))
+        if non_trainable_variables:
+            groups.append(list(self.non_trainable_variables))
+        if optimizer_variables:
+            groups.append(
+                list(self.g_optimizer.variables)
+                + list(self.d_optimizer.variables)
+            )
+        if metrics_variables:
+            groups.append(
+                list(self.metrics_variables)
+                + [variable for _, variable in self._penalty_state()]
+            )
+        return groups
+
+    def _get_jax_state(
+        self,
+        trainable_variables=False,
+        non_trainable_variables=False,
+        optimizer_variables=False,
+        metrics_variables=False,
+        purge_model_variables=False,
+    ):
+        # The variables keep their values during the epoch (no purge): the
+        # callbacks that read them between steps get the last synced ones.
+        groups = self._state_variables(
+            trainable_variables,
+            non_trainable_variables,
+            optimizer_variables,
+            metrics_variables,
+        )
+        return tuple([variable.value for variable in g] for g in groups)
+
+    def jax_state_sync(self):
+        state = getattr(self, "_jax_state", None)
+        if not state or self._jax_state_synced:
+            return
+        present = {name: bool(state.get(name)) for name in _STATE_GROUPS}
+        groups = self._state_variables(**present)
+        values = [state[name] for name in _STATE_GROUPS if present[name]]
+        for variables, group_values in zip(groups, values):
+            for variable, value in zip(variables, group_values):
+                variable.assign(value)
+        self._jax_state_synced = True
+
+
+def _stateless_step(model, step, state, data):
+    """Runs the stateful `step(data)` on `state`; returns `(logs,
+    new_state)`, the trainer's contract."""
+    groups = _group_layout(model, state)
+    mapping = [
+        (variable, value)
+        for variables, values in zip(groups, state)
+        for variable, value in zip(variables, values)
+    ]
+    carried = {id(variable) for variable, _ in mapping}
+    # Run eagerly, Keras passes NumPy batches; the players' calls take
+    # tensors (under `jit` they are tracers already).
+    data = keras.tree.map_structure(keras.ops.convert_to_tensor, data)
+    with keras.StatelessScope(state_mapping=mapping) as scope:
+        _scopes.append(scope)
+        try:
+            logs = step(data)
+        finally:
+            _scopes.pop()
+    uncarried = set(scope.state_mapping) - carried
+    if uncarried:
+        names = [
+            variable.path
+            for variable in _all_variables(model)
+            if id(variable) in uncarried
+        ]
+        raise RuntimeError(
+            "The training step assigned variables that the JAX state does "
+            "not carry, whose updates would be lost. Expected every "
+            "variable a step changes to belong to the GAN, its optimizers, "
+            f"metrics or penalties. Received assignments to: {names}"
+        )
+    new_state = tuple(
+        [scope.get_current_value(variable) for variable in variables]
+        for variables in groups
+    )
+    return logs, new_state
+
+
+def _group_layout(model, state):
+    # `fit` passes all four groups; `evaluate` all but the optimizers'.
+    if len(state) == 4:
+        return model._state_variables(True, True, True, True)
+    if len(state) == 3:
+        return model._state_variables(True, True, False, True)
+    raise ValueError(
+        "Expected a JAX training state of 3 (evaluation) or 4 (training) "
+        f"groups of variables. Received: {len(state)} groups"
+    )
+
+
+def _all_variables(model):
+    variables = list(model.variables) + list(model.metrics_variables)
+    for optimizer in (model.g_optimizer, model.d_optimizer):
+        variables += list(optimizer.variables)
+    return variables + [variable for _, variable in model._penalty_state()]
+
+
+def _current_scope():
+    if not _scopes:
+        raise RuntimeError(
+            "keras_gan's JAX gradients are taken inside the GAN's training "
+            "step. Expected a call from `GAN.train_step`. Received a call "
+            "outside it."
+        )
+    return _scopes[-1]
+
+
+def _run_substituted(fn, substitutions):
+    """Runs `fn()` with the scope's values of some variables replaced.
+
+    Args:
+        fn: A function of no arguments.
+        substitutions: `{id(variable): value}`.
+
+    Returns:
+        `(fn's result, updates)`: `updates` maps `id(variable)` to each
+        other value `fn` assigned. The scope is left as it was, so that
+        values traced inside a JAX transformation stay inside it.
+    """
+    mapping = _current_scope().state_mapping
+    before = dict(mapping)
+    mapping.update(substitutions)
+    try:
+        result = fn()
+        updates = {
+            key: value
+            for key, value in mapping.items()
+            if key not in substitutions and before.get(key) is not value
+        }
+    finally:
+        mapping.clear()
+        mapping.update(before)
+    return result, updates
+
+
+def value_and_grad(fn, variables):
+    """Returns a function running `fn` under `jax.value_and_grad`.
+
+    Args:
+        fn: A function returning `(loss, aux)`, `loss` a scalar. It may
+            assign variables of the step's state (BatchNorm statistics, the
+            seed generator's state): those assignments reach the state.
+        variables: The variables to differentiate `loss` with respect to.
+
+    Returns:
+        A function of `fn`'s arguments returning `((loss, aux),
+        gradients)`, one gradient per variable.
+    """
+
+    def wrapped(*args, **kwargs):
+        def pure(values):
+            substitutions = {
+                id(variable): value
+                for variable, value in zip(variables, values)
+            }
+            (loss, aux), updates = _run_substituted(
+                lambda: fn(*args, **kwargs), substitutions
+            )
+            return loss, (aux, updates)
+
+        values = [variable.value for variable in variables]
+        (loss, (aux, updates)), gradients = jax.value_and_grad(
+            pure, has_aux=True
+        )(values)
+        _current_scope().state_mapping.update(updates)
+        return (loss, aux), gradients
+
+    return wrapped
+
+
+def apply(optimizer, gradients, variables):
+    """Updates `variables` with `optimizer` from their `gradients`.
+
+    Inside the step's scope, the optimizer's assignments (the variables,
+    its moments, its iteration count) are recorded in the new state.
+
+    Args:
+        optimizer: A `keras.optimizers.Optimizer`.
+        gradients: One gradient per variable.
+        variables: The variables to update.
+    """
+    optimizer.apply(gradients, variables)
+
+
+def input_gradient(fn, inputs):
+    """The gradient of `fn(inputs)` with respect to `inputs`.
+
+    `jax.grad` inside the update's `jax.value_and_grad`: the update
+    differentiates the gradient itself (a double backward pass).
+
+    Args:
+        fn: A function of `inputs` returning a scalar.
+        inputs: A tensor.
+
+    Returns:
+        The gradient, shaped like `inputs`.
+    """
+
+    def pure(x):
+        return _run_substituted(lambda: fn(x), {})
+
+    gradient, updates = jax.grad(pure, has_aux=True)(inputs)
+    _current_scope().state_mapping.update(updates)
+    return gradient
