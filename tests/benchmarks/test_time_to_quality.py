@@ -13,7 +13,7 @@ import pytest
 from benchmarks import harness, quality
 from benchmarks import time_to_quality as ttq
 from keras_gan import checkpoints
-from keras_gan.callbacks import time_budget
+from keras_gan import clock as clock_module
 from keras_gan.metrics import samplers, scoring
 
 TINY = quality.FashionSetup(latent_dim=8, base_filters=8, batch_size=4)
@@ -119,7 +119,7 @@ def test_the_plain_dcgan_saves_its_generator_on_the_schedule(
 ):
     model = quality.build_plain_trainer(TINY)
     clock = types.SimpleNamespace(monotonic=lambda: clock.now, now=0.0)
-    monkeypatch.setattr(time_budget, "time", clock)
+    monkeypatch.setattr(clock_module, "time", clock)
     snapshots = harness.ScheduledSnapshots(
         seconds=5.0,
         log_path=os.fspath(tmp_path / "progress.jsonl"),
