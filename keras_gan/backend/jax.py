@@ -14,6 +14,13 @@ variables' values, substituted in the scope while it runs, and hands the
 other values its loss assigned back to the scope as outputs, so that no
 value traced for the gradient leaks out of `jax.value_and_grad`.
 
+Under a `keras.distribution` (`DataParallel`), Keras's trainer splits each
+batch over the devices along its first axis and compiles the step for the
+global batch (the players' means, the noise drawn from the one seed
+generator, the logged values are the global batch's); the compiled step's
+output state keeps each variable's sharding (`_get_state_sharding_spec`,
+covering the whole state below), so every variable stays replicated.
+
 The state carries the GAN's trainable and non-trainable variables, both
 players' optimizers' variables and, with the metrics' variables, the state
 of the penalties (`GAN._penalty_state`). A step that assigns a variable
@@ -49,7 +56,8 @@ class GANTrainer:
 
     @property
     def distribute_strategy(self):
-        # `tf.distribute` is TensorFlow's; JAX trains on one device here.
+        # `tf.distribute` is TensorFlow's; JAX distributes through
+        # `keras.distribution` instead.
         return distribute.SINGLE_DEVICE
 
     def train_step(self, state, data):
@@ -100,6 +108,17 @@ class GANTrainer:
         )
         return tuple([variable.value for variable in g] for g in groups)
 
+    def _get_state_sharding_spec(self):
+        # Under a `keras.distribution`, the compiled step's output state
+        # keeps each variable's own sharding (replicated under
+        # `DataParallel`), for the four groups of `_get_jax_state`.
+        groups = self._state_variables(True, True, True, True)
+        _check_on_mesh(groups)
+        return tuple(
+            [variable.value.sharding for variable in variables]
+            for variables in groups
+        )
+
     def jax_state_sync(self):
         state = getattr(self, "_jax_state", None)
         if not state or self._jax_state_synced:
@@ -111,6 +130,30 @@ class GANTrainer:
             for variable, value in zip(variables, group_values):
                 variable.assign(value)
         self._jax_state_synced = True
+
+
+def _check_on_mesh(groups):
+    """Raises if a variable of the state lies outside the distribution's
+    devices (it was created before the distribution was set)."""
+    distribution = keras.distribution.distribution()
+    if distribution is None:
+        return
+    expected = set(distribution.device_mesh.backend_mesh.devices.flat)
+    outside = [
+        variable.path
+        for variables in groups
+        for variable in variables
+        if set(variable.value.sharding.device_set) != expected
+    ]
+    if outside:
+        raise ValueError(
+            "Under a `keras.distribution`, every variable of the GAN, its "
+            "optimizers, metrics and penalties must lie on the "
+            "distribution's devices. Expected the GAN created, built and "
+            "compiled after `keras.distribution.set_distribution(...)` (or "
+            "inside `distribution.scope()`). Received variables on other "
+            f"devices: {outside[:5]}"
+        )
 
 
 def _stateless_step(model, step, state, data):

@@ -8,6 +8,7 @@ the loss depends on, the other player's included, and nothing would ever
 read or clear them.
 """
 
+import keras
 import torch
 
 from keras_gan import distribute
@@ -22,6 +23,18 @@ class GANTrainer:
     def distribute_strategy(self):
         # `tf.distribute` is TensorFlow's; PyTorch trains on one device here.
         return distribute.SINGLE_DEVICE
+
+    def fit(self, *args, **kwargs):
+        distribution = keras.distribution.distribution()
+        if distribution is not None:
+            raise ValueError(
+                "Keras's PyTorch backend has no `keras.distribution` data "
+                "parallelism: a GAN trains on one device on PyTorch. "
+                "Expected no distribution (`keras.distribution."
+                "set_distribution(None)`), or the JAX backend for "
+                f"`DataParallel`. Received: distribution={distribution}"
+            )
+        return super().fit(*args, **kwargs)
 
     def train_step(self, data):
         return self._train_step(data)
