@@ -60,6 +60,10 @@ class GANTrainer:
         # `keras.distribution` instead.
         return distribute.SINGLE_DEVICE
 
+    def fit(self, x=None, *args, **kwargs):
+        _check_batch_divides(x)
+        return super().fit(x, *args, **kwargs)
+
     def train_step(self, state, data):
         return _stateless_step(self, self._train_step, state, data)
 
@@ -130,6 +134,28 @@ class GANTrainer:
             for variable, value in zip(variables, group_values):
                 variable.assign(value)
         self._jax_state_synced = True
+
+
+def _check_batch_divides(dataset):
+    """Raises if a distribution splits the batch axis into more parts than
+    `dataset`'s (static) batch size divides into."""
+    distribution = keras.distribution.distribution()
+    spec = getattr(dataset, "element_spec", None)
+    if distribution is None or spec is None:
+        return
+    mesh = distribution.device_mesh
+    name = getattr(distribution, "batch_dim_name", None)
+    if name not in mesh.axis_names:
+        return
+    parts = mesh.shape[list(mesh.axis_names).index(name)]
+    sizes = {s.shape[0] for s in keras.tree.flatten(spec) if s.shape.rank}
+    for size in sizes - {None}:
+        if size % parts:
+            raise ValueError(
+                f"`{distribution.__class__.__name__}` splits each batch over "
+                f"{parts} devices. Expected a global batch size divisible "
+                f"by {parts}. Received: batch_size={size}"
+            )
 
 
 def _check_on_mesh(groups):

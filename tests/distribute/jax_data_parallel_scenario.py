@@ -150,6 +150,22 @@ def built_before_distribution():
     return None
 
 
+def indivisible_batch():
+    """The error for a batch the devices cannot split evenly."""
+    keras.distribution.set_distribution(
+        keras.distribution.DataParallel(devices=jax.devices())
+    )
+    gan = _gan()
+    x = np.zeros((2 * K * 5, FEATURES), "float32")
+    try:
+        gan.fit(x, batch_size=5, verbose=0)
+    except ValueError as error:
+        return str(error)
+    finally:
+        keras.distribution.set_distribution(None)
+    return None
+
+
 def main():
     devices = jax.devices()
     assert len(devices) == 2, devices
@@ -157,6 +173,7 @@ def main():
         "single": train(None),
         "data_parallel": train(devices),
         "built_before": built_before_distribution(),
+        "indivisible": indivisible_batch(),
     }
     print("RESULT " + json.dumps(result))
 

@@ -126,6 +126,14 @@ def test_a_gan_built_before_the_distribution_is_refused(results):
     assert "dense_8/kernel" in message
 
 
+@pytest.mark.slow
+def test_a_batch_the_devices_cannot_split_is_refused(results):
+    assert results["indivisible"] == (
+        "`DataParallel` splits each batch over 2 devices. Expected a global "
+        "batch size divisible by 2. Received: batch_size=5"
+    )
+
+
 def test_pytorch_refuses_a_keras_distribution():
     pytest.importorskip("torch")
     script = textwrap.dedent(
