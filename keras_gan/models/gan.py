@@ -64,7 +64,10 @@ class GAN(backend.GANTrainer, keras.Model):
     optimizers sum the replicas' gradients; logged values are averaged over
     replicas; noise is drawn for the global batch and sliced per replica.
     One step is thus the same computation on any number of replicas (see
-    `keras_gan.distribute`).
+    `keras_gan.distribute`). On JAX, `keras.distribution.DataParallel`
+    instead: set it before creating the GAN; the step is compiled for the
+    global batch, split over the devices (`keras_gan.backend.jax`).
+    PyTorch trains on one device.
 
     Class-conditional GANs (`num_classes=C`): the generator maps
     `[z, labels]` to samples and the discriminator maps

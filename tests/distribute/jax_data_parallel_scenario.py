@@ -34,13 +34,17 @@ def _players():
 
 def _gan():
     keras.utils.set_random_seed(0)
-    gan = keras_gan.GAN(*_players(), discriminator_steps=K, seed=0)
+    # The generator's average (`ema_decay`) is state the step assigns too.
+    gan = keras_gan.GAN(
+        *_players(), discriminator_steps=K, seed=0, ema_decay=0.5
+    )
     gan.build()
     rng = np.random.default_rng(0)
     for variable in gan.generator.weights + gan.discriminator.weights:
         if variable.trainable:
             values = 0.5 * rng.standard_normal(variable.shape)
             variable.assign(values.astype("float32"))
+    gan.generator_ema.set_weights(gan.generator.get_weights())
     # SGD: an update proportional to the gradient, so a gradient summed
     # instead of averaged over the devices would show. R1 differentiates an
     # input gradient; LeCam's moving averages are penalty state.
@@ -118,7 +122,11 @@ def train(devices):
         verbose=0,
         callbacks=[step_logs],
     )
-    weights = gan.generator.weights + gan.discriminator.weights
+    weights = (
+        gan.generator.weights
+        + gan.discriminator.weights
+        + gan.generator_ema.weights
+    )
     return {
         "logs": step_logs.logs,
         # In order: the second GAN's layers are named `dense_4`...

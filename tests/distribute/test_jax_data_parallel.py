@@ -2,9 +2,10 @@
 
 `jax_data_parallel_scenario.py` runs in a subprocess with two simulated CPU
 devices (`XLA_FLAGS=--xla_force_host_platform_device_count=2`, read when
-JAX starts). The same weights, data and steps (k = 2, R1 and LeCam, SGD, so
-that a gradient summed instead of averaged over the devices would show)
-train without a distribution and under `DataParallel` over both devices.
+JAX starts). The same weights, data and steps (k = 2, R1 and LeCam, the
+generator average, SGD, so that a gradient summed instead of averaged over
+the devices would show) train without a distribution and under
+`DataParallel` over both devices.
 The noise is the GAN's own: one device and two draw it for the global
 batch from the same seed generator, or the weights could not agree.
 PyTorch has no `keras.distribution` data parallelism: `fit` refuses it.
