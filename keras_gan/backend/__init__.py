@@ -12,6 +12,8 @@ holds only that, one module per backend, as Keras splits its trainers
 - `apply(optimizer, gradients, variables)`: one optimizer update.
 - `input_gradient(fn, inputs)`: the gradient of the scalar `fn(inputs)`
   with respect to `inputs`, itself differentiable (the input penalties).
+- `is_traced(x)`: whether `x`'s values cannot be read (a graph or `jit`
+  being traced).
 - `GANTrainer`: a mixin of the `GAN` model that adapts Keras's trainer to
   the GAN's stateful step (`train_step(data)` everywhere; JAX's
   `train_step(state, data)` contract on JAX).
@@ -29,6 +31,7 @@ if _BACKEND == "tensorflow":
         GANTrainer,
         apply,
         input_gradient,
+        is_traced,
         value_and_grad,
     )
 elif _BACKEND == "jax":
@@ -36,6 +39,7 @@ elif _BACKEND == "jax":
         GANTrainer,
         apply,
         input_gradient,
+        is_traced,
         value_and_grad,
     )
 elif _BACKEND == "torch":
@@ -43,6 +47,7 @@ elif _BACKEND == "torch":
         GANTrainer,
         apply,
         input_gradient,
+        is_traced,
         value_and_grad,
     )
 else:
@@ -51,4 +56,10 @@ else:
         f"Expected one of them. Received: backend={_BACKEND!r}"
     )
 
-__all__ = ["GANTrainer", "apply", "input_gradient", "value_and_grad"]
+__all__ = [
+    "GANTrainer",
+    "apply",
+    "input_gradient",
+    "is_traced",
+    "value_and_grad",
+]

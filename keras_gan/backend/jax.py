@@ -33,7 +33,13 @@ import keras
 
 from keras_gan import distribute
 
-__all__ = ["GANTrainer", "apply", "input_gradient", "value_and_grad"]
+__all__ = [
+    "GANTrainer",
+    "apply",
+    "input_gradient",
+    "is_traced",
+    "value_and_grad",
+]
 
 _STATE_GROUPS = (
     "trainable_variables",
@@ -347,3 +353,9 @@ def input_gradient(fn, inputs):
     gradient, updates = jax.grad(pure, has_aux=True)(inputs)
     _current_scope().state_mapping.update(updates)
     return gradient
+
+
+def is_traced(x):
+    """Whether `x` is a JAX tracer (inside `jit` or a transformation),
+    whose values cannot be read."""
+    return isinstance(x, jax.core.Tracer)

@@ -7,7 +7,13 @@ around the player's loss, as they always have.
 
 import tensorflow as tf
 
-__all__ = ["GANTrainer", "apply", "input_gradient", "value_and_grad"]
+__all__ = [
+    "GANTrainer",
+    "apply",
+    "input_gradient",
+    "is_traced",
+    "value_and_grad",
+]
 
 
 class GANTrainer:
@@ -68,3 +74,9 @@ def input_gradient(fn, inputs):
         tape.watch(inputs)
         total = fn(inputs)
     return tape.gradient(total, inputs)
+
+
+def is_traced(x):
+    """Whether `x` is a symbolic tensor of a graph being traced, whose
+    values cannot be read."""
+    return not tf.executing_eagerly() or not hasattr(x, "numpy")

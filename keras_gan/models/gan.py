@@ -686,7 +686,17 @@ class GAN(backend.GANTrainer, keras.Model):
                 "Expected integer class labels. Received labels of dtype "
                 f"{labels.dtype}."
             )
-        labels = real_batches.checked_labels(labels, self.num_classes)
+        if keras.backend.backend() == "tensorflow":
+            labels = real_batches.checked_labels(labels, self.num_classes)
+        else:
+            # No graph assertions here: concrete labels are checked now,
+            # and traced ones (a compiled step) come from the input
+            # pipeline, which checked them (real_batches).
+            if not backend.is_traced(labels):
+                real_batches.check_label_values(
+                    ops.convert_to_numpy(labels), self.num_classes
+                )
+            labels = ops.cast(labels, "int32")
         return ops.clip(labels, 0, self.num_classes - 1)
 
     def _split_conditional_inputs(self, inputs):
