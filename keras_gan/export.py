@@ -49,6 +49,7 @@ import json
 import os
 import shutil
 import tempfile
+import warnings
 
 import keras
 import numpy as np
@@ -528,9 +529,21 @@ def export_onnx(
         ]
     with tempfile.TemporaryDirectory(prefix="keras_gan_onnx-") as scratch:
         converted = os.path.join(scratch, "model.onnx")
-        model.export(
-            converted, format="onnx", input_signature=inputs, verbose=False
-        )
+        with warnings.catch_warnings():
+            # Keras's tf2onnx patch for NumPy 2 probes `np.object`.
+            warnings.filterwarnings(
+                "ignore", message=".*np.object", category=FutureWarning
+            )
+            # torch.onnx's tracer on Keras's shape checks; what the trace
+            # computes is checked below on another batch size.
+            warnings.filterwarnings(
+                "ignore",
+                message=".*(might cause the trace to be incorrect|registered "
+                "as constants in the trace)",
+            )
+            model.export(
+                converted, format="onnx", input_signature=inputs, verbose=False
+            )
         proto = onnx.load(converted)
     _name_onnx_interface(proto, num_classes, info)
     onnx.checker.check_model(proto)
