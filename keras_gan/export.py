@@ -32,6 +32,12 @@ temporary directory, or the previous export moved aside for the rename);
 the next export to `export_dir` removes it, or, when the kill came
 between the two renames, first puts the previous export back.
 
+`export_onnx` writes the same generator as one ONNX file with the same
+inputs, output and data units (docs/contracts.md, "ONNX export"),
+converted by Keras on the current backend and checked with onnxruntime
+before it is written; it needs the `onnx` extra (`pip install
+'keras_gan[onnx]'`).
+
 Example:
 
 ```python

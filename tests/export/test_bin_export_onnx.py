@@ -13,7 +13,7 @@ import pytest
 import tensorflow as tf
 
 import keras_gan
-from keras_gan import export
+from keras_gan import checkpoints, export
 from keras_gan.models import build_pair
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -37,6 +37,7 @@ def _run_export(*args, pythonpath=()):
 
 @pytest.fixture(scope="module")
 def checkpoint(tmp_path_factory):
+    """A workdir's only checkpoint."""
     keras.utils.set_random_seed(3)
     gan = keras_gan.GAN(
         *build_pair("dcgan", (8, 8, 1), 6, base_filters=4), seed=0
@@ -44,9 +45,10 @@ def checkpoint(tmp_path_factory):
     gan.compile()
     data = np.random.default_rng(0).uniform(-1, 1, (16, 8, 8, 1))
     gan.fit(data.astype(np.float32), batch_size=8, verbose=0)
-    path = tmp_path_factory.mktemp("checkpoint") / "gan.keras"
-    gan.save(path)
-    return path
+    workdir = tmp_path_factory.mktemp("run")
+    manager = checkpoints.CheckpointManager(workdir / "checkpoints")
+    manager.save(gan)
+    return pathlib.Path(manager.latest())
 
 
 def test_an_unknown_format_is_a_usage_error(tmp_path, checkpoint):
@@ -62,12 +64,9 @@ def test_an_unknown_format_is_a_usage_error(tmp_path, checkpoint):
 
 @pytest.mark.slow
 def test_onnx_serves_the_saved_models_samples(tmp_path, checkpoint):
-    onnx_path = tmp_path / "g.onnx"
-    done = _run_export(
-        f"--checkpoint={checkpoint}",
-        f"--export_dir={onnx_path}",
-        "--format=onnx",
-    )
+    workdir = checkpoint.parent.parent
+    onnx_path = workdir / "export.onnx"  # the default for --format=onnx
+    done = _run_export(f"--workdir={workdir}", "--format=onnx")
     assert done.returncode == 0, done.stderr[-3000:]
     assert f"to {onnx_path}" in done.stdout
     done = _run_export(
@@ -85,6 +84,7 @@ def test_onnx_serves_the_saved_models_samples(tmp_path, checkpoint):
     np.testing.assert_allclose(samples, expected, atol=2e-6, rtol=0)
     metadata = export.read_onnx_metadata(onnx_path)
     assert metadata["checkpoint"] == str(checkpoint)
+    assert metadata["workdir"] == str(workdir)
     assert metadata["latent_dim"] == 6
 
     # Refused without --overwrite; a missing converter named in one line.
