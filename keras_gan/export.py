@@ -422,7 +422,9 @@ def export_onnx(
     `samples`, float32 in data units (images NHWC in [0, 1], vectors as
     they are), with a dynamic batch size. ONNX has no assertion: the
     samples of a row whose label is outside `[0, num_classes)` are NaN,
-    never a sample of another class. The provenance the SavedModel keeps
+    never a sample of another class. A mixed precision generator is
+    exported as its float32 copy (ONNX runtimes lack bfloat16 kernels).
+    The provenance the SavedModel keeps
     in `assets.extra/keras_gan.json` is the JSON string of the model's
     metadata property `keras_gan` (`read_onnx_metadata`, or
     `onnxruntime.InferenceSession(path).get_modelmeta()
@@ -643,7 +645,32 @@ class _DataUnits(keras.layers.Layer):
         return samples
 
 
+def _layers(model):
+    for layer in getattr(model, "layers", []):
+        yield layer
+        yield from _layers(layer)
+
+
+def _float32_generator(generator):
+    """The generator, or under a mixed precision policy a float32 copy
+    with its weights (ONNX runtimes lack bfloat16 and mixed float16
+    kernels; the variables are float32 either way)."""
+    layers = [generator, *_layers(generator)]
+    if all(layer.compute_dtype == "float32" for layer in layers):
+        return generator
+
+    def float32_layer(layer):
+        return layer.__class__.from_config(
+            {**layer.get_config(), "dtype": "float32"}
+        )
+
+    copy = keras.models.clone_model(generator, clone_function=float32_layer)
+    copy.set_weights(generator.get_weights())
+    return copy
+
+
 def _data_unit_model(generator, latent_dim, num_classes, kind, value_range):
+    generator = _float32_generator(generator)
     z = keras.Input((latent_dim,), name=INPUT_KEY)
     units = _DataUnits(value_range if kind == "images" else None, num_classes)
     if num_classes is None:

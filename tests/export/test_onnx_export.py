@@ -217,3 +217,49 @@ def test_a_missing_package_is_named(tmp_path, monkeypatch, package):
     assert "tensorflow backend" in message
     assert "keras_gan[onnx]" in message
     assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("classes", [None, 3])
+def test_mixed_precision_generators_are_exported_in_float32(tmp_path, classes):
+    """ONNX runtimes lack bfloat16 kernels: the export computes in float32,
+    as the same generator built in float32 with the same weights does."""
+    import onnxruntime
+
+    import keras_gan
+    from keras_gan.models import build_pair
+
+    def build():
+        keras.utils.set_random_seed(1)
+        return keras_gan.GAN(
+            *build_pair(
+                "dcgan", (8, 8, 1), 6, num_classes=classes, base_filters=4
+            ),
+            num_classes=classes,
+            seed=0,
+        )
+
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        mixed = build()
+        mixed.build()
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    assert mixed.sample_generator.layers[-1].compute_dtype == "bfloat16"
+    for variable in mixed.sample_generator.weights:
+        variable.assign(variable * 0.5 + 0.01)
+    path = export.export_onnx(mixed, tmp_path / "g.onnx")
+    reference = build()
+    reference.build()
+    reference.sample_generator.set_weights(mixed.sample_generator.get_weights())
+    z = np.random.default_rng(4).normal(size=(4, 6)).astype("float32")
+    feed = {"z": z}
+    inputs = z
+    if classes:
+        feed["labels"] = np.array([0, 2, 1, 2], np.int32)
+        inputs = [z, feed["labels"]]
+    (samples,) = onnxruntime.InferenceSession(path).run(["samples"], feed)
+    expected = np.clip(
+        (np.asarray(reference.sample_generator(inputs)) + 1) / 2, 0, 1
+    )
+    np.testing.assert_allclose(samples, expected, atol=2e-6, rtol=0)
+    assert mixed.sample_generator.layers[-1].compute_dtype == "bfloat16"
