@@ -40,6 +40,15 @@ setuptools.setup(
         # The other Keras backends keras_gan trains on (KERAS_BACKEND).
         "jax": ["jax>=0.4.30"],
         "torch": ["torch>=2.1"],
+        # keras_gan.export.export_onnx: onnxruntime checks the model;
+        # Keras converts with tf2onnx on TensorFlow, jax2onnx on JAX and
+        # torch.onnx (part of PyTorch) on PyTorch.
+        "onnx": [
+            "onnx>=1.16",
+            "onnxruntime>=1.18",
+            "tf2onnx>=1.16",
+            "jax2onnx>=0.10",
+        ],
         # bin/benchmark's memory figures.
         "benchmark": ["psutil>=5.9"],
         # The tests cover benchmarks/ too.
