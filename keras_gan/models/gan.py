@@ -683,7 +683,11 @@ class GAN(backend.GANTrainer, keras.Model):
                 "Expected integer class labels. Received labels of dtype "
                 f"{labels.dtype}."
             )
-        labels = real_batches.checked_labels(labels, self.num_classes)
+        if keras.backend.backend() == "tensorflow":
+            labels = real_batches.checked_labels(labels, self.num_classes)
+        else:
+            # `tf.debugging` asserts cannot run in a JAX or PyTorch step.
+            labels = ops.cast(labels, "int32")
         return ops.clip(labels, 0, self.num_classes - 1)
 
     def _split_conditional_inputs(self, inputs):

@@ -60,16 +60,19 @@ def _saved_config(workdir):
     return json.loads((workdir / "config.json").read_text())
 
 
-def _serve(export_dir, z):
+def _serve(export_dir, z, labels=None):
     serve = tf.saved_model.load(os.fspath(export_dir)).signatures[
         "serving_default"
     ]
-    return serve(z=tf.constant(z))["samples"].numpy()
+    inputs = {"z": tf.constant(z)}
+    if labels is not None:
+        inputs["labels"] = tf.constant(labels)
+    return serve(**inputs)["samples"].numpy()
 
 
-def _samples_on(backend, checkpoint, z_path, out_path):
-    """The checkpoint's exported generator (its weight average) on `z`,
-    computed on `backend` in a subprocess."""
+def _samples_on(backend, checkpoint, z_path, out_path, labels=None):
+    """The checkpoint's exported generator (its weight average) on `z`
+    (and `labels`), computed on `backend` in a subprocess."""
     program = textwrap.dedent(
         f"""
         import keras, numpy as np
@@ -77,7 +80,9 @@ def _samples_on(backend, checkpoint, z_path, out_path):
         assert keras.backend.backend() == {backend!r}
         gan = keras.models.load_model({os.fspath(checkpoint)!r})
         z = np.load({os.fspath(z_path)!r})
-        out = gan.sample_generator(z, training=False)
+        labels = {labels!r}
+        inputs = z if labels is None else [z, np.array(labels, "int32")]
+        out = gan.sample_generator(inputs, training=False)
         np.save({os.fspath(out_path)!r}, keras.ops.convert_to_numpy(out))
         """
     )
@@ -153,6 +158,33 @@ def test_a_torch_run_from_keras_backend_exports(tmp_path):
     np.testing.assert_allclose(
         _serve(workdir / "export", z), on_torch, rtol=1e-5, atol=1e-5
     )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+def test_a_conditional_run_trains_and_exports(tmp_path, backend):
+    workdir = tmp_path / "run"
+    done = _train(
+        f"--backend={backend}",
+        "--conditioning=concat",
+        "--steps=10",
+        f"--workdir={workdir}",
+    )
+    assert done.returncode == 0, done.stderr
+    z = np.random.default_rng(2).normal(size=(16, 4)).astype("float32")
+    labels = [i % 8 for i in range(16)]
+    np.save(tmp_path / "z.npy", z)
+    trained = _samples_on(
+        backend,
+        workdir / "checkpoints" / "ckpt-00000010.keras",
+        tmp_path / "z.npy",
+        tmp_path / "out.npy",
+        labels=labels,
+    )
+    served = _serve(workdir / "export", z, np.array(labels, "int32"))
+    np.testing.assert_allclose(served, trained, rtol=1e-5, atol=1e-5)
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        _serve(workdir / "export", z[:1], np.array([8], "int32"))
 
 
 @pytest.mark.parametrize(
