@@ -1,5 +1,6 @@
 """What the bin/ scripts show: their own lines, the Keras progress bar,
-warnings and errors, without TensorFlow's start-up chatter.
+warnings and errors, without TensorFlow's start-up chatter; and the
+Keras backend they run on (`choose_backend`).
 
 Every script calls `quiet_tensorflow_import()` before anything imports
 TensorFlow, and `show_logs()` once its flags are parsed:
@@ -24,12 +25,22 @@ progress bars while Fashion-MNIST is prepared); `TF_CPP_MIN_LOG_LEVEL`
 set in the environment is obeyed, the start-up lines included (0 shows
 them all).
 
+Keras fixes its backend when it is first imported, from
+`KERAS_BACKEND`: `choose_backend()`, called before anything imports
+Keras, reads `--backend` from the command line and from the
+`--flagfile`s it names (expanded as absl expands them, so the last
+setting wins, as it does when the flags are parsed), else takes
+`KERAS_BACKEND`, else `"tensorflow"`, and sets `KERAS_BACKEND` to it;
+the `--backend` flag's default is then that backend, so `config.json`
+records the backend the run used.
+
 This module sits beside the scripts rather than in the package because
 it must run before TensorFlow is imported, and `import keras_gan` imports
 Keras and TensorFlow; it is also the command line's policy, which the
 library leaves to its callers.
 """
 
+import importlib.util
 import logging
 import os
 import re
@@ -151,6 +162,97 @@ def quiet_tensorflow_import(argv=None):
             text = capture.read().decode("utf-8", errors="replace")
             sys.stderr.write(without_startup_chatter(text, level))
             sys.stderr.flush()
+
+
+BACKEND_ENV = "KERAS_BACKEND"
+DEFAULT_BACKEND = "tensorflow"
+# Each backend keras_gan trains on (`TrainConfig.backend`'s choices), and
+# the package it needs: keras_gan's extra of the same name installs it.
+BACKEND_PACKAGES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
+
+
+class BackendError(ValueError):
+    """A backend that is unknown or whose package is not installed."""
+
+
+def backend_flag(argv=None):
+    """The `--backend` the command line sets, or `None`.
+
+    `--flagfile`s are expanded where they stand, nested ones too (absl's
+    own expansion); of several settings the last wins; nothing after
+    `--` counts. A flagfile that cannot be read is left to the flag
+    parser to report: this returns what the rest of the line sets.
+
+    Args:
+        argv: The command line. Defaults to `None`: `sys.argv`.
+
+    Returns:
+        The value of the last `--backend=NAME` (or `--backend NAME`,
+        `-backend=NAME`), or `None`.
+    """
+    from absl import flags
+
+    argv = sys.argv if argv is None else argv
+    args = list(argv[1:])
+    try:
+        args = flags.FlagValues().read_flags_from_files(args, force_gnu=True)
+    except (flags.Error, OSError):
+        args = [a for a in args if not re.match(r"--?flagfile(=|$)", a)]
+    value = None
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        match = re.fullmatch(r"--?backend(?:=(.*))?", arg)
+        if match is None:
+            continue
+        if match.group(1) is not None:
+            value = match.group(1)
+        elif index + 1 < len(args):
+            value = args[index + 1]
+    return value
+
+
+def choose_backend(argv=None, environ=None):
+    """Chooses the Keras backend and sets `KERAS_BACKEND` to it.
+
+    Call it before anything imports Keras (module docstring).
+
+    Args:
+        argv: The command line. Defaults to `None`: `sys.argv`.
+        environ: The environment. Defaults to `None`: `os.environ`.
+
+    Returns:
+        The backend's name, a key of `BACKEND_PACKAGES`.
+
+    Raises:
+        BackendError: for a backend that is not one of
+            `BACKEND_PACKAGES`, or whose package is not installed.
+    """
+    environ = os.environ if environ is None else environ
+    choices = list(BACKEND_PACKAGES)
+    name = backend_flag(argv)
+    if name is not None:
+        source = f"--backend={name}"
+    elif environ.get(BACKEND_ENV):
+        name = environ[BACKEND_ENV]
+        source = f"{BACKEND_ENV}={name}"
+    else:
+        name, source = DEFAULT_BACKEND, None
+    if name not in BACKEND_PACKAGES:
+        raise BackendError(
+            f"Invalid value for `backend`. Expected one of {choices}. "
+            f"Received: {source}"
+        )
+    package = BACKEND_PACKAGES[name]
+    if importlib.util.find_spec(package) is None:
+        raise BackendError(
+            f"The {name} backend needs the {package} package, which is not "
+            f"installed: pip install {package} (in a keras_gan checkout: "
+            f"pip install -e '.[{name}]'), or choose another --backend "
+            f"among {choices}."
+        )
+    environ[BACKEND_ENV] = name
+    return name
 
 
 class _Below(logging.Filter):

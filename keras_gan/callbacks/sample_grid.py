@@ -4,7 +4,7 @@ import os
 
 import numpy as np
 import tensorflow as tf
-from keras import callbacks
+from keras import callbacks, ops
 
 from keras_gan import plots
 from keras_gan.models.gan import sample_generator_of
@@ -99,9 +99,11 @@ class SampleGrid(callbacks.Callback):
             return
         if self.labels is None:
             generator = sample_generator_of(self.model)
-            samples = np.asarray(generator(self.noise, training=False))
+            samples = generator(self.noise, training=False)
         else:
-            samples = np.asarray(self.model([self.noise, self.labels]))
+            samples = self.model([self.noise, self.labels])
+        # A PyTorch tensor that requires grad has no `__array__`.
+        samples = ops.convert_to_numpy(samples)
         step = _generator_steps(self.model)
         caption = f"epoch {epoch + 1}"
         if step is not None:

@@ -15,11 +15,14 @@ import math
 import os
 import typing
 
+import keras
+
 from keras_gan import augment, distribute, losses, models
 from keras_gan.models.gan import PENALTY_INPUTS
 
 __all__ = [
     "AUTO",
+    "BACKENDS",
     "Check",
     "ConfigError",
     "FRESH_D_FEATURES",
@@ -42,6 +45,8 @@ LOGGED_KEYS = ("d_loss", "g_loss", "d_real", "d_fake")
 JIT_COMPILE_VALUES = (AUTO, True, False)
 MIXED_PRECISION_VALUES = (None, "float16", "bfloat16", "auto")
 FRESH_D_FEATURES = ("auto", "classifier", "samples")
+# The Keras backends a GAN trains on.
+BACKENDS = ("tensorflow", "jax", "torch")
 
 
 class ConfigError(ValueError):
@@ -204,6 +209,14 @@ class TrainConfig:
     its `Option` (`option_of`).
 
     Attributes:
+        backend: The Keras backend the run trains on, one of `BACKENDS`.
+            Keras fixes it when it is first imported (`KERAS_BACKEND`,
+            which `bin/train --backend` sets before importing it), so it
+            must be the backend Keras runs: defaults to
+            `keras.backend.backend()` (with `KERAS_BACKEND` unset and no
+            `keras.json`, `"tensorflow"`). `config.json` records it; a
+            resumed run may change it, since a `.keras` checkpoint loads
+            on every backend.
         dataset: Name for `keras_gan.data.load`: `"fashion_mnist"`,
             `"ring"`, `"grid"`, `"digits"`, a TFDS name or an image folder.
         split: Split to train on (TFDS slicing allowed, `"train[:10%]"`).
@@ -336,6 +349,15 @@ class TrainConfig:
             evaluation.
     """
 
+    # Where it runs; the maths is the same on each backend.
+    backend: str = _option(
+        keras.backend.backend(),
+        "Keras backend: tensorflow, jax or torch (default: $KERAS_BACKEND, "
+        "else tensorflow). Chosen before Keras is imported; a resumed run "
+        "may change it.",
+        resumable=True,
+        choices=BACKENDS,
+    )
     # Data.
     dataset: str = _option(
         "fashion_mnist",
@@ -851,6 +873,18 @@ def _cross_field_errors(config):
                 "whole executions, so it would make more generator updates "
                 f"than asked. Received: {name}={value}"
             )
+    if (
+        config.backend == "torch"
+        and _is_int(per_execution)
+        and per_execution > 1
+    ):
+        errors.append(
+            "Keras's PyTorch trainer runs one step per call: it refuses "
+            "`steps_per_execution` > 1. Expected steps_per_execution=1 "
+            "with backend='torch', or the tensorflow or jax backend. "
+            f"Received: steps_per_execution={per_execution}, "
+            "backend='torch'"
+        )
     if config.tpu_address is not None and not (
         isinstance(config.tpu_address, str) and config.strategy == "tpu"
     ):

@@ -53,6 +53,8 @@ import contextlib
 import os
 import time
 
+import keras
+
 from keras_gan import checkpoints, distribute, files
 from keras_gan.checkpoints import CheckpointError, NonFiniteWeightsError
 from keras_gan.clock import TrainingClock
@@ -123,8 +125,9 @@ def train(config, callbacks=None, verbose=0):
         A `TrainResult`.
 
     Raises:
-        ConfigError: for settings that cannot work (unknown dataset, an
-            architecture that does not fit the data, an existing foreign
+        ConfigError: for settings that cannot work (a `backend` other
+            than the one Keras runs, an unknown dataset, an architecture
+            that does not fit the data, an existing foreign
             `export_dir`...). `IncompatibleConfigError` when the workdir
             holds a run with other settings.
         keras_gan.data.DatasetUnavailableError: when the data cannot be
@@ -148,8 +151,24 @@ def train(config, callbacks=None, verbose=0):
             "Expected `config` to be a TrainConfig. Received: config of "
             f"type {type(config).__name__}"
         )
+    _check_backend(config)
     with contextlib.ExitStack() as cleanup:
         return _train(config, list(callbacks or []), verbose, cleanup)
+
+
+def _check_backend(config):
+    """Raises `ConfigError` unless Keras runs on `config.backend` (it is
+    fixed when Keras is first imported)."""
+    running = keras.backend.backend()
+    if config.backend != running:
+        raise ConfigError(
+            f"Expected `backend` to be the backend Keras runs on, "
+            f"{running!r}: Keras chose it when it was first imported. "
+            f"To train on {config.backend!r}, set "
+            f"KERAS_BACKEND={config.backend} before importing Keras (in a "
+            f"new process; bin/train --backend={config.backend} does). "
+            f"Received: backend={config.backend!r}"
+        )
 
 
 def _train(config, callbacks, verbose, cleanup):

@@ -299,3 +299,22 @@ def test_flags_are_made_from_the_config_fields(bin_train):
     assert (config.conditioning, config.augment) == ("projection", None)
     assert config.fresh_d_restore_best_weights is False
     assert config.ema_decay == 0.99
+
+
+def test_backend_flag_defaults_to_the_backend_keras_runs(bin_train):
+    import keras
+
+    assert flags.FLAGS["backend"].default == keras.backend.backend()
+    assert flags.FLAGS["backend"].parser.enum_values == [
+        "tensorflow",
+        "jax",
+        "torch",
+    ]
+    config = _parse(bin_train, "--workdir=/tmp/x", "--steps=5")
+    assert config.backend == keras.backend.backend()
+    config = _parse(
+        bin_train, "--workdir=/tmp/x", "--steps=5", "--backend=torch"
+    )
+    assert config.backend == "torch"
+    with pytest.raises(flags.IllegalFlagValueError):
+        _parse(bin_train, "--workdir=/tmp/x", "--backend=numpy")

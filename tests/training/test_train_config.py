@@ -158,3 +158,33 @@ def test_every_field_has_an_option():
         for f in dataclasses.fields(TrainConfig)
         if option_of(f).resumable
     } == RESUMABLE_FIELDS
+
+
+def test_backend_defaults_to_the_one_keras_runs_and_may_change_on_resume():
+    import keras
+
+    config = _config()
+    assert config.backend == keras.backend.backend()
+    assert "backend" in RESUMABLE_FIELDS
+    for backend in ("tensorflow", "jax", "torch"):
+        moved = dataclasses.replace(config, backend=backend)
+        check_resumable(config, moved)
+        data = json.loads(json.dumps(moved.to_dict()))
+        assert data["backend"] == backend
+        assert TrainConfig.from_dict(data) == moved
+    with pytest.raises(ConfigError) as info:
+        _config(backend="numpy")
+    assert str(info.value) == (
+        "Invalid value for `backend`. Expected one of ('tensorflow', "
+        "'jax', 'torch'). Received: backend='numpy'"
+    )
+
+
+def test_torch_refuses_steps_per_execution_above_one():
+    with pytest.raises(ConfigError) as info:
+        _config(backend="torch", steps_per_execution=2, steps=10)
+    assert "PyTorch trainer" in str(info.value)
+    assert "Received: steps_per_execution=2, backend='torch'" in str(info.value)
+    _config(backend="torch", steps_per_execution=1)
+    _config(backend="jax", steps_per_execution=2, steps=10)
+    _config(backend="tensorflow", steps_per_execution=2, steps=10)

@@ -270,3 +270,20 @@ def test_dtype_policy_is_set_within_its_block_only():
     assert keras.config.dtype_policy().name == before
     with build.dtype_policy(None):
         assert keras.config.dtype_policy().name == before
+
+
+def test_a_backend_other_than_keras_runs_fails_before_anything_is_written(
+    make_config, tmp_path
+):
+    running = keras.backend.backend()
+    other = "jax" if running != "jax" else "tensorflow"
+    with pytest.raises(ConfigError) as info:
+        train_lib.train(make_config(backend=other))
+    message = str(info.value)
+    assert (
+        f"Expected `backend` to be the backend Keras runs on, {running!r}"
+        in message
+    )
+    assert f"KERAS_BACKEND={other}" in message
+    assert f"Received: backend={other!r}" in message
+    assert not (tmp_path / "run").exists()
