@@ -134,28 +134,11 @@ def export_generator(
     export_dir = os.path.abspath(os.fspath(export_dir))
     _clean_up_after_killed_exports(export_dir)
     _check_destination(export_dir, overwrite)
-    noise_spec = keras.KerasTensor((1, latent_dim))
-    if num_classes is not None:
-        noise_spec = [noise_spec, keras.KerasTensor((1,), dtype="int32")]
-    sample_shape = tuple(generator.compute_output_spec(noise_spec).shape[1:])
-    kind = _kind(sample_shape)
-    if kind == "points" and value_range is not None:
-        raise ValueError(
-            "Argument `value_range` applies to image generators only: "
-            "vector samples are exported in data units as they are. "
-            f"Received: value_range={value_range!r} for samples of shape "
-            f"{sample_shape}"
-        )
+    sample_shape, kind, value_range = _samples_of(
+        generator, latent_dim, num_classes, value_range
+    )
     if kind == "images":
-        value_range = tuple(
-            float(v) for v in (value_range or IMAGE_VALUE_RANGE)
-        )
         low, high = value_range
-        if not high > low:
-            raise ValueError(
-                "Invalid value for argument `value_range`. Expected (low, "
-                f"high) with high > low. Received: value_range={value_range}"
-            )
 
     def to_output(samples):
         samples = tf.cast(samples, tf.float32)
@@ -299,6 +282,32 @@ def _class_names(num_classes, class_names):
             f"{len(class_names)} class names: {class_names}"
         )
     return class_names
+
+
+def _samples_of(generator, latent_dim, num_classes, value_range):
+    """`(sample_shape, kind, value_range)` of a generator's samples: the
+    range checked and given its default for images, refused for points."""
+    noise_spec = keras.KerasTensor((1, latent_dim))
+    if num_classes is not None:
+        noise_spec = [noise_spec, keras.KerasTensor((1,), dtype="int32")]
+    sample_shape = tuple(generator.compute_output_spec(noise_spec).shape[1:])
+    kind = _kind(sample_shape)
+    if kind == "points":
+        if value_range is not None:
+            raise ValueError(
+                "Argument `value_range` applies to image generators only: "
+                "vector samples are exported in data units as they are. "
+                f"Received: value_range={value_range!r} for samples of shape "
+                f"{sample_shape}"
+            )
+        return sample_shape, kind, None
+    value_range = tuple(float(v) for v in (value_range or IMAGE_VALUE_RANGE))
+    if not value_range[1] > value_range[0]:
+        raise ValueError(
+            "Invalid value for argument `value_range`. Expected (low, "
+            f"high) with high > low. Received: value_range={value_range}"
+        )
+    return sample_shape, kind, value_range
 
 
 def _kind(sample_shape):
@@ -485,27 +494,9 @@ def export_onnx(
             f"ONNX file {path} exists already. Pass `overwrite=True` to "
             "replace it, or choose another `path`."
         )
-    noise_spec = keras.KerasTensor((1, latent_dim))
-    if num_classes is not None:
-        noise_spec = [noise_spec, keras.KerasTensor((1,), dtype="int32")]
-    sample_shape = tuple(generator.compute_output_spec(noise_spec).shape[1:])
-    kind = _kind(sample_shape)
-    if kind == "points" and value_range is not None:
-        raise ValueError(
-            "Argument `value_range` applies to image generators only: "
-            "vector samples are exported in data units as they are. "
-            f"Received: value_range={value_range!r} for samples of shape "
-            f"{sample_shape}"
-        )
-    if kind == "images":
-        value_range = tuple(
-            float(v) for v in (value_range or IMAGE_VALUE_RANGE)
-        )
-        if not value_range[1] > value_range[0]:
-            raise ValueError(
-                "Invalid value for argument `value_range`. Expected (low, "
-                f"high) with high > low. Received: value_range={value_range}"
-            )
+    sample_shape, kind, value_range = _samples_of(
+        generator, latent_dim, num_classes, value_range
+    )
     model = _data_unit_model(
         generator, latent_dim, num_classes, kind, value_range
     )
